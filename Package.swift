@@ -1,0 +1,102 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// One settings block for every target (STYLE.md §2).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        // Core value types: labels, samples, metric families. Standard library only.
+        .target(name: "VigilModel", swiftSettings: swiftSettings),
+        // Prometheus text 0.0.4 and OpenMetrics 1.0: streaming parser, encoder, content negotiation.
+        .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        // Host collectors reading procfs and sysfs.
+        .target(
+            name: "VigilCollectors",
+            dependencies: ["VigilModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The node agent: collection cache, /metrics with negotiation and gzip, Hummingbird app.
+        .target(
+            name: "VigilAgent",
+            dependencies: [
+                "VigilModel", "VigilExposition", "VigilCollectors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Log handlers (text, JSON) and their bootstrap, for the executable.
+        .target(
+            name: "VigilLogging",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark programs behind `vigil bench`.
+        .target(
+            name: "VigilBenchmarks",
+            dependencies: ["VigilModel", "VigilExposition", "VigilCollectors"],
+            swiftSettings: swiftSettings
+        ),
+        // The executable: argument-parser commands only.
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilExposition", "VigilLogging", "VigilModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilExpositionTests",
+            dependencies: ["VigilModel", "VigilExposition"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilCollectorsTests",
+            dependencies: ["VigilModel", "VigilCollectors", "VigilExposition"],
+            // Fake /proc and /sys trees, read in place (they hold symbolic links, as sysfs does).
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilAgentTests",
+            dependencies: [
+                "VigilAgent", "VigilCollectors", "VigilExposition", "VigilModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,38 @@
+/// Durations written as Prometheus writes them: `15s`, `1m30s`, `500ms`, `1h`, `7d`, `2w`, `1y`.
+public enum PrometheusDuration {
+    /// Milliseconds in each unit, longest first.
+    private static let units: [(String, Int64)] = [
+        ("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000),
+        ("ms", 1), ("m", 60_000), ("s", 1000),
+    ]
+
+    /// Parses a duration into milliseconds; nil when `text` is not a valid duration
+    /// (empty, no unit, units out of order or repeated, or overflowing).
+    public static func milliseconds(_ text: String) -> Int64? {
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        if rest == "0" { return 0 }
+        var total: Int64 = 0
+        var lastUnitIndex = -1
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, let number = Int64(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            guard let unitIndex = units.indices.first(where: { rest.hasPrefix(units[$0].0) && !(units[$0].0 == "m" && rest.hasPrefix("ms")) }),
+                unitIndex > lastUnitIndex
+            else { return nil }
+            let (product, overflow1) = number.multipliedReportingOverflow(by: units[unitIndex].1)
+            let (sum, overflow2) = total.addingReportingOverflow(product)
+            guard !overflow1, !overflow2 else { return nil }
+            total = sum
+            rest = rest.dropFirst(units[unitIndex].0.count)
+            lastUnitIndex = unitIndex
+        }
+        return total
+    }
+
+    /// Parses a duration into a Swift `Duration`.
+    public static func duration(_ text: String) -> Duration? {
+        milliseconds(text).map { .milliseconds($0) }
+    }
+}

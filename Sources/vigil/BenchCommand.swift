@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilBenchmarks
+import VigilCollectors
+import VigilExposition
+import VigilModel
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark programs for Vigil's hot paths (figures go in docs/benchmarks.md).",
+        discussion: "Build with -c release before measuring: swift run -c release vigil bench host",
+        subcommands: [HostBench.self, ExpositionBench.self]
+    )
+}
+
+struct HostBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host", abstract: "Time one full host collection plus text encoding.")
+
+    @Option(help: "Collections to time.") var iterations = 1000
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        guard iterations > 0 else { throw ValidationError("--iterations must be at least 1, e.g. --iterations 1000") }
+    }
+
+    func run() throws {
+        let result = HostCollectionBenchmark.run(iterations: iterations)
+        if json {
+            let object: [String: Any] = [
+                "iterations": result.iterations, "samples": result.samples, "encoded_bytes": result.encodedBytes,
+                "mean_us": result.meanMicroseconds, "p50_us": result.p50Microseconds, "p99_us": result.p99Microseconds,
+                "cpu_us_per_collection": result.cpuMicrosecondsPerCollection,
+                "core_percent_at_1s": result.corePercent(atInterval: 1),
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("host collection + text encoding, \(result.iterations) runs, \(result.samples) samples, \(result.encodedBytes) bytes")
+        print(String(format: "  wall: mean %.0f µs, p50 %.0f µs, p99 %.0f µs", result.meanMicroseconds, result.p50Microseconds, result.p99Microseconds))
+        print(String(format: "  cpu:  %.0f µs per collection = %.3f %% of one core at a 1 s interval",
+                     result.cpuMicrosecondsPerCollection, result.corePercent(atInterval: 1)))
+    }
+}
+
+struct ExpositionBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exposition",
+        abstract: "Parser throughput on an exposition file (default: this host's own metrics, repeated to ~10 MB).")
+
+    @Option(help: "A Prometheus text or OpenMetrics file to parse.") var file: String?
+    @Option(help: "Format of --file: text or openmetrics.") var format = "text"
+    @Option(help: "Seconds to run.") var seconds = 3.0
+
+    func run() throws {
+        let parseFormat: ExpositionFormat = format == "openmetrics" ? .openMetrics : .text
+        var input: [UInt8]
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read --file \(file)")
+            }
+            input = Array(data)
+        } else {
+            let registry = CollectorRegistry(
+                collectors: HostCollectors.make(enabled: Set(HostCollectors.allNames)), logger: .init(label: "bench"))
+            var one: [UInt8] = []
+            ExpositionEncoder.encode(registry.collect(paths: HostPaths()).families, format: .text, into: &one)
+            input = []
+            while input.count < 10_000_000 { input += one }
+        }
+        let result = ExpositionBenchmark.run(input: input, format: parseFormat, seconds: seconds)
+        print(String(format: "parsed %d bytes (%d samples) repeatedly: %.1f MB/s, %.2f M samples/s",
+                     input.count, result.samples, result.bytesPerSecond / 1e6, result.samplesPerSecond / 1e6))
+    }
+}

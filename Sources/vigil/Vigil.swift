@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import VigilModel
+
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Monitoring and operations for AI infrastructure: GPUs, hosts, fabric, storage, schedulers.",
+        discussion: """
+            Examples:
+              vigil agent                                 serve this host's metrics on 127.0.0.1:9471
+              vigil agent --listen 0.0.0.0:9471           …on every interface
+              vigil bench host                            measure one full host collection
+            """,
+        version: VigilVersion.current,
+        subcommands: [AgentCommand.self, BenchCommand.self]
+    )
+
+    /// Runs the command line with Vigil's exit codes: 0 success, 1 failure, 2 bad usage.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { printError(message) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
