@@ -12,7 +12,7 @@ public struct CPUCollector: Collector {
     public func collect(into output: inout CollectorOutput) {
         let path = output.paths.proc("stat")
         guard let text = output.readText(path) else { return }
-        for (lineIndex, line) in text.split(separator: "\n").enumerated() {
+        for (lineIndex, line) in text.lines.enumerated() {
             guard line.hasPrefix("cpu"), !line.hasPrefix("cpu ") else { continue }
             let fields = line.fields
             let cpu = fields[0].dropFirst(3)
@@ -51,7 +51,7 @@ public struct StatCollector: Collector {
     public func collect(into output: inout CollectorOutput) {
         let path = output.paths.proc("stat")
         guard let text = output.readText(path) else { return }
-        for (lineIndex, line) in text.split(separator: "\n").enumerated() {
+        for (lineIndex, line) in text.lines.enumerated() {
             let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
             guard fields.count >= 2 else { continue }
             let metric: (name: String, type: MetricType, help: String)

@@ -40,6 +40,16 @@ public struct CollectorOutput: Sendable {
         }
     }
 
+    /// The text of the first of `paths` that exists; an issue for the last one when none does and the
+    /// file is required, none when it is optional.
+    mutating func readFirstText(of paths: [String], optional: Bool = false) -> (path: String, text: String)? {
+        for path in paths.dropLast() {
+            if let text = try? HostFile.readText(path) { return (path, text) }
+        }
+        guard let last = paths.last, let text = optional ? readOptionalText(last) : readText(last) else { return nil }
+        return (last, text)
+    }
+
     /// The entries of a directory, sorted; empty without an issue when it does not exist.
     mutating func listOptionalDirectory(_ path: String) -> [String] {
         do {

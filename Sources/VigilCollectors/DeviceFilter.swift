@@ -1,9 +1,16 @@
-/// A name filter from an exclude regular expression, anchored like Go's `regexp.MatchString` is not:
-/// node_exporter's patterns carry their own `^…$`, and this matches anywhere as Go does.
-public struct DeviceFilter: @unchecked Sendable {
-    // Regex values are immutable once built; @unchecked because Regex<AnyRegexOutput> is not Sendable.
-    private let regex: Regex<AnyRegexOutput>?
+import Synchronization
+
+/// A name filter from an exclude regular expression, matched anywhere in the name as Go's
+/// `regexp.MatchString` does (node_exporter's patterns carry their own `^…$`).
+///
+/// Device and mount names repeat on every collection, so verdicts are memoised: the regex runs once
+/// per new name.
+public final class DeviceFilter: Sendable {
+    // Regex<AnyRegexOutput> is not Sendable; it is immutable after init and only used under the lock.
+    private nonisolated(unsafe) let regex: Regex<AnyRegexOutput>?
+    private let verdicts = Mutex<[String: Bool]>([:])
     public let pattern: String
+    private static let maximumMemoised = 4096
 
     /// nil when `pattern` is not a valid regular expression.
     public init?(exclude pattern: String) {
@@ -21,6 +28,12 @@ public struct DeviceFilter: @unchecked Sendable {
 
     public func excludes(_ name: String) -> Bool {
         guard let regex else { return false }
-        return (try? regex.firstMatch(in: name)) != nil
+        return verdicts.withLock { verdicts in
+            if let verdict = verdicts[name] { return verdict }
+            let verdict = (try? regex.firstMatch(in: name)) != nil
+            if verdicts.count >= Self.maximumMemoised { verdicts.removeAll(keepingCapacity: true) }
+            verdicts[name] = verdict
+            return verdict
+        }
     }
 }

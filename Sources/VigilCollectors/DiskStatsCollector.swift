@@ -38,7 +38,7 @@ public struct DiskStatsCollector: Collector {
     public func collect(into output: inout CollectorOutput) {
         let path = output.paths.proc("diskstats")
         guard let text = output.readText(path) else { return }
-        for (lineIndex, line) in text.split(separator: "\n").enumerated() {
+        for (lineIndex, line) in text.lines.enumerated() {
             let parts = line.fields
             guard parts.count >= 14 else {
                 output.report(path, "line \(lineIndex + 1): expected at least 14 fields, got \(parts.count)")
@@ -72,7 +72,7 @@ public struct DiskStatsCollector: Collector {
     private func udevProperties(major: UInt32, minor: UInt32, paths: HostPaths) -> [String: String] {
         guard let text = try? HostFile.readText("\(paths.udevData)/b\(major):\(minor)") else { return [:] }
         var properties: [String: String] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("E:") {
+        for line in text.lines where line.hasPrefix("E:") {
             guard let equals = line.firstIndex(of: "=") else { continue }
             properties[String(line[line.index(line.startIndex, offsetBy: 2)..<equals])] =
                 String(line[line.index(after: equals)...])

@@ -34,13 +34,8 @@ public struct FilesystemCollector: Collector {
     }
 
     public func collect(into output: inout CollectorOutput) {
-        var path = output.paths.proc("1/mounts")
-        var table = try? HostFile.readText(path)
-        if table == nil {
-            path = output.paths.proc("mounts")
-            table = output.readText(path)
-        }
-        guard let table else { return }
+        let candidates = [output.paths.proc("1/mounts"), output.paths.proc("mounts")]
+        guard let (path, table) = output.readFirstText(of: candidates) else { return }
         for mount in mounts(in: table, path: path, output: &output) {
             let labels: Labels = ["device": mount.device, "fstype": mount.fsType, "mountpoint": mount.mountPoint]
             var stats = statvfs()
@@ -82,7 +77,7 @@ public struct FilesystemCollector: Collector {
     func mounts(in table: String, path: String, output: inout CollectorOutput) -> [Mount] {
         var result: [Mount] = []
         var indexByKey: [String: Int] = [:]
-        for (lineIndex, line) in table.split(separator: "\n").enumerated() {
+        for (lineIndex, line) in table.lines.enumerated() {
             let parts = line.fields
             guard parts.count >= 4 else {
                 output.report(path, "line \(lineIndex + 1): expected at least 4 fields, got \(parts.count)")

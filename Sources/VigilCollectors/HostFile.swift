@@ -13,18 +13,28 @@ enum HostFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw HostFileError(path: path, errno: errno) }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw HostFileError(path: path, errno: errno)
+        // Most procfs and sysfs files fit one page: read into a stack buffer, copy once into the String.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { (chunk) throws(HostFileError) -> String in
+            var bytes: [UInt8] = []
+            while true {
+                let count = read(fd, chunk.baseAddress, chunk.count)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw HostFileError(path: path, errno: errno)
+                }
+                if count == 0 { break }
+                if bytes.isEmpty && count < chunk.count {
+                    // Short read: usually the whole file. Check for EOF before copying.
+                    let next = read(fd, chunk.baseAddress! + count, chunk.count - count)
+                    if next == 0 { return String(decoding: UnsafeBufferPointer(rebasing: chunk[0..<count]), as: UTF8.self) }
+                    if next < 0 { throw HostFileError(path: path, errno: errno) }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<(count + next)]))
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<count]))
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A sysfs attribute: the file's text without surrounding whitespace.
@@ -93,8 +103,13 @@ extension StringProtocol {
         return String(self[first...last])
     }
 
-    /// Fields separated by runs of spaces or tabs.
-    var fields: [SubSequence] {
-        self.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    /// Fields separated by runs of spaces or tabs (split on bytes: much cheaper than on Characters).
+    var fields: [Substring] {
+        Substring(self).utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).map { Substring($0) }
+    }
+
+    /// Non-empty lines.
+    var lines: [Substring] {
+        Substring(self).utf8.split(separator: 0x0A).map { Substring($0) }
     }
 }

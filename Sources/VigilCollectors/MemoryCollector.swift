@@ -11,7 +11,7 @@ public struct MemoryCollector: Collector {
     public func collect(into output: inout CollectorOutput) {
         let path = output.paths.proc("meminfo")
         guard let text = output.readText(path) else { return }
-        for (lineIndex, line) in text.split(separator: "\n").enumerated() {
+        for (lineIndex, line) in text.lines.enumerated() {
             let fields = line.fields
             guard fields.count == 2 || fields.count == 3, fields[0].last == ":", var value = Double(fields[1]) else {
                 output.report(path, "line \(lineIndex + 1): malformed line \"\(line.prefix(80))\"")
@@ -27,7 +27,7 @@ public struct MemoryCollector: Collector {
                 value *= 1024
                 key += "_bytes"
             }
-            guard key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            guard key.utf8.allSatisfy({ $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
                 output.report(path, "line \(lineIndex + 1): key \"\(key)\" is not a valid metric name part")
                 continue
             }

@@ -16,7 +16,7 @@ public struct NetworkDeviceCollector: Collector {
         let path = output.paths.proc("net/dev")
         guard let text = output.readText(path) else { return }
         // Two header lines, then "  name: 16 numbers".
-        for (lineIndex, line) in text.split(separator: "\n").enumerated().dropFirst(2) {
+        for (lineIndex, line) in text.lines.enumerated().dropFirst(2) {
             guard let colon = line.firstIndex(of: ":") else {
                 output.report(path, "line \(lineIndex + 1): no ':' after the interface name")
                 continue

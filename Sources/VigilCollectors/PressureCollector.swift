@@ -18,7 +18,7 @@ public struct PressureCollector: Collector {
             // Kernels without CONFIG_PSI have no such file: not an error.
             guard let text = output.readOptionalText(path) else { continue }
             var found = false
-            for (lineIndex, line) in text.split(separator: "\n").enumerated() {
+            for (lineIndex, line) in text.lines.enumerated() {
                 let fields = line.fields
                 guard let kind = fields.first, kind == "some" || kind == "full" else { continue }
                 found = true

@@ -60,7 +60,7 @@ public struct ProcessCollector: Collector {
 
     private func bootTime() -> Double? {
         guard let stat = try? HostFile.readText(procfs + "/stat") else { return nil }
-        for line in stat.split(separator: "\n") where line.hasPrefix("btime ") {
+        for line in stat.lines where line.hasPrefix("btime ") {
             return Double(line.dropFirst(6).trimmingSpaces)
         }
         return nil

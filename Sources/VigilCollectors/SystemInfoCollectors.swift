@@ -38,13 +38,8 @@ public struct OSReleaseCollector: Collector {
     public init() {}
 
     public func collect(into output: inout CollectorOutput) {
-        var path = output.paths.root("/etc/os-release")
-        var text = try? HostFile.readText(path)
-        if text == nil {
-            path = output.paths.root("/usr/lib/os-release")
-            text = output.readOptionalText(path)
-        }
-        guard let text else { return }
+        let candidates = [output.paths.root("/etc/os-release"), output.paths.root("/usr/lib/os-release")]
+        guard let (_, text) = output.readFirstText(of: candidates, optional: true) else { return }
         let release = Self.parse(text)
         output.metrics.gauge(
             "node_os_info", help: "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.",
@@ -61,7 +56,7 @@ public struct OSReleaseCollector: Collector {
     /// KEY=VALUE lines, values optionally quoted with `"` or `'`.
     static func parse(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
-        for line in text.split(separator: "\n") {
+        for line in text.lines {
             let trimmed = line.trimmingSpaces
             guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
             var value = trimmed[trimmed.index(after: equals)...]

@@ -3,8 +3,9 @@ public import VigilModel
 extension ExpositionParser {
     /// Parses the rest of the input and groups it into metric families, in order of first appearance.
     ///
-    /// A family is named as its `# HELP`/`# TYPE` line names it (so an OpenMetrics counter is `foo`, its
-    /// samples `foo_total`). A sample joins the current family when its name is the family name or the
+    /// A family is named as a text-format `# TYPE` line would name it, the model's convention
+    /// (``MetricFamily/name``): an OpenMetrics counter family `foo` becomes `foo_total` and an info
+    /// family `foo` becomes `foo_info`, so families parsed from either format compare and re-encode alike. A sample joins the current family when its name is the family name or the
     /// family name plus a suffix valid for the type (`_total`, `_created` for counters; `_bucket`, `_count`,
     /// `_sum`, `_created`, `_gcount`, `_gsum` for histograms; `_count`, `_sum`, `_created` for summaries;
     /// `_info` for info). A text-format sample of a family seen earlier rejoins that family, as Prometheus's
@@ -56,7 +57,21 @@ extension ExpositionParser {
                 break
             }
         }
+        if format == .openMetrics {
+            for index in families.indices {
+                families[index].name = Self.modelName(openMetricsFamily: families[index].name, type: families[index].type)
+            }
+        }
         return families
+    }
+
+    /// The model's (text-format) name for an OpenMetrics family name.
+    static func modelName(openMetricsFamily name: String, type: MetricType) -> String {
+        switch type {
+        case .counter where !name.hasSuffix("_total"): name + "_total"
+        case .info where !name.hasSuffix("_info"): name + "_info"
+        default: name
+        }
     }
 
     /// Parses a whole exposition into metric families; see ``parseFamilies()``.

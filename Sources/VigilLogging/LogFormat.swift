@@ -9,23 +9,25 @@ public enum LogFormat: String, CaseIterable, Sendable {
 /// Bootstraps swift-log once for the process: all lines to standard error, at `level`, in `format`.
 public func bootstrapLogging(level: Logger.Level, format: LogFormat) {
     LoggingSystem.bootstrap { label in
-        var handler: any LogHandler =
-            switch format {
-            case .text: TextLogHandler(label: label)
-            case .json: JSONLogHandler(label: label)
-            }
+        var handler = VigilLogHandler(label: label, format: format)
         handler.logLevel = level
         return handler
     }
 }
 
-/// `2026-11-29T18:00:00.123Z warning vigil: message key=value …`
-public struct TextLogHandler: LogHandler {
+/// Writes one line per event to standard error:
+/// - text: `2026-11-29T18:00:00.123Z warning vigil.agent: message key=value …`
+/// - json: `{"level":"warning","logger":"vigil.agent","msg":"…","ts":"…","key":"value"}`
+public struct VigilLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     private let label: String
+    private let format: LogFormat
 
-    public init(label: String) { self.label = label }
+    public init(label: String, format: LogFormat) {
+        self.label = label
+        self.format = format
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -33,40 +35,25 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "\(timestamp()) \(event.level) \(label): \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        for key in merged.keys.sorted() {
-            let value = "\(merged[key]!)"
-            let needsQuotes = value.contains(" ") || value.isEmpty
-            line += " \(key)=" + (needsQuotes ? "\"\(value)\"" : value)
+        FileHandle.standardError.write(Data((render(event, merged) + "\n").utf8))
+    }
+
+    func render(_ event: LogEvent, _ merged: Logger.Metadata) -> String {
+        let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        switch format {
+        case .text:
+            var line = "\(time) \(event.level) \(label): \(event.message)"
+            for key in merged.keys.sorted() {
+                let value = "\(merged[key]!)"
+                line += " \(key)=" + (value.contains(" ") || value.isEmpty ? "\"\(value)\"" : value)
+            }
+            return line
+        case .json:
+            var object = ["ts": time, "level": "\(event.level)", "logger": label, "msg": "\(event.message)"]
+            for (key, value) in merged where object[key] == nil { object[key] = "\(value)" }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
-}
-
-/// `{"ts":"…","level":"warning","logger":"vigil","msg":"…","key":"value"}` per line.
-public struct JSONLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
-    private let label: String
-
-    public init(label: String) { self.label = label }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        var object: [String: String] = ["ts": timestamp(), "level": "\(event.level)", "logger": label, "msg": "\(event.message)"]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) where object[key] == nil {
-            object[key] = "\(value)"
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        FileHandle.standardError.write(data + Data("\n".utf8))
-    }
-}
-
-private func timestamp() -> String {
-    Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
 }

@@ -57,7 +57,7 @@ struct ExpositionBench: ParsableCommand {
 
     func run() throws {
         let parseFormat: ExpositionFormat = format == "openmetrics" ? .openMetrics : .text
-        var input: [UInt8]
+        let input: [UInt8]
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ValidationError("cannot read --file \(file)")
@@ -66,10 +66,8 @@ struct ExpositionBench: ParsableCommand {
         } else {
             let registry = CollectorRegistry(
                 collectors: HostCollectors.make(enabled: Set(HostCollectors.allNames)), logger: .init(label: "bench"))
-            var one: [UInt8] = []
-            ExpositionEncoder.encode(registry.collect(paths: HostPaths()).families, format: .text, into: &one)
-            input = []
-            while input.count < 10_000_000 { input += one }
+            let families = registry.collect(paths: HostPaths()).families
+            input = ExpositionInput.repeated(families, format: parseFormat, toBytes: 10_000_000)
         }
         let result = ExpositionBenchmark.run(input: input, format: parseFormat, seconds: seconds)
         print(String(format: "parsed %d bytes (%d samples) repeatedly: %.1f MB/s, %.2f M samples/s",

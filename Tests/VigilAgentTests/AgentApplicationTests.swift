@@ -43,7 +43,7 @@ import VigilModel
                 #expect(body.hasSuffix("# EOF\n"))
                 #expect(body.contains("# TYPE node_cpu_seconds counter\n"))
                 let families = try ExpositionParser.parseFamilies(bytes: Array(response.body.readableBytesView), format: .openMetrics)
-                #expect(families.contains { $0.name == "node_uname" && $0.type == .gauge || $0.name == "node_uname_info" })
+                #expect(families.contains { $0.name == "node_cpu_seconds_total" && $0.type == .counter })
             }
         }
     }

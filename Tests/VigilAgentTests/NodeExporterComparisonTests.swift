@@ -49,17 +49,28 @@ import VigilModel
         return result
     }
 
+    /// Debian's node_exporter on a free loopback port, answering.
+    static func startNodeExporter() async throws -> (ChildProcess, String) {
+        let path = try #require(
+            ExternalTools.path(of: "prometheus-node-exporter"), "prometheus-node-exporter must be installed in CI")
+        let port = ExternalTools.freePort()
+        let exporter = try ChildProcess(path, ["--web.listen-address=127.0.0.1:\(port)"])
+        let url = "http://127.0.0.1:\(port)/metrics"
+        do {
+            try await exporter.waitForHTTP(url)
+        } catch {
+            exporter.stop()
+            throw error
+        }
+        return (exporter, url)
+    }
+
     @Test(.enabled(
         if: ExternalTools.shouldRun("prometheus-node-exporter"),
         "node_exporter not installed (apt-get install prometheus-node-exporter)"))
     func sharedMetricsAgreeWithNodeExporter() async throws {
-        let exporterPath = try #require(
-            ExternalTools.path(of: "prometheus-node-exporter"), "prometheus-node-exporter must be installed in CI")
-        let port = ExternalTools.freePort()
-        let exporter = try ChildProcess(exporterPath, ["--web.listen-address=127.0.0.1:\(port)"])
+        let (exporter, exporterURL) = try await Self.startNodeExporter()
         defer { exporter.stop() }
-        let exporterURL = "http://127.0.0.1:\(port)/metrics"
-        try await exporter.waitForHTTP(exporterURL)
         let (agent, base) = try await ChildProcess.agent()
         defer { agent.stop() }
 
@@ -108,13 +119,8 @@ import VigilModel
         if: ExternalTools.shouldRun("prometheus-node-exporter"),
         "node_exporter not installed (apt-get install prometheus-node-exporter)"))
     func nodeExporterOutputRoundTripsByteForByte() async throws {
-        let exporterPath = try #require(
-            ExternalTools.path(of: "prometheus-node-exporter"), "prometheus-node-exporter must be installed in CI")
-        let port = ExternalTools.freePort()
-        let exporter = try ChildProcess(exporterPath, ["--web.listen-address=127.0.0.1:\(port)"])
+        let (exporter, url) = try await Self.startNodeExporter()
         defer { exporter.stop() }
-        let url = "http://127.0.0.1:\(port)/metrics"
-        try await exporter.waitForHTTP(url)
         let original = try await ExternalTools.get(url)
         let families = try ExpositionParser.parseFamilies(bytes: original, format: .text)
         #expect(families.count > 100)

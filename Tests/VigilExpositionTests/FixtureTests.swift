@@ -69,8 +69,8 @@ struct FixtureTests {
         let families = try ExpositionParser.parseFamilies(bytes: try fixture("openmetrics.txt"), format: .openMetrics)
         #expect(
             families.map(\.name) == [
-                "acme_http_router_request_seconds", "go_goroutines", "process_cpu_seconds", "acme_requests",
-                "rpc_duration_seconds", "http_request_duration_seconds", "queue_wait_seconds", "acme_build",
+                "acme_http_router_request_seconds", "go_goroutines", "process_cpu_seconds_total", "acme_requests_total",
+                "rpc_duration_seconds", "http_request_duration_seconds", "queue_wait_seconds", "acme_build_info",
                 "cpu_state",
                 "temperature_celsius", "acme.utf8.metric", "untyped_thing",
             ])
@@ -92,11 +92,11 @@ struct FixtureTests {
                     value: 1_605_281_325))
 
         #expect(
-            byName["process_cpu_seconds"]?.samples == [
+            byName["process_cpu_seconds_total"]?.samples == [
                 MetricSample(name: "process_cpu_seconds_total", value: 4_200_722.46)
             ])
 
-        let requests = try #require(byName["acme_requests"])
+        let requests = try #require(byName["acme_requests_total"])
         #expect(requests.help == #"Requests handled, with a "quoted" word and a \ backslash."#)
         #expect(requests.samples[0].timestampMs == 1_520_879_607_789)
         #expect(
@@ -117,7 +117,7 @@ struct FixtureTests {
         #expect(queue.samples.map(\.name).suffix(2) == ["queue_wait_seconds_gcount", "queue_wait_seconds_gsum"])
         #expect(queue.samples[0].exemplar?.value == 0.005)
 
-        #expect(byName["acme_build"]?.samples.first?.labels["version"] == "1.2.3")
+        #expect(byName["acme_build_info"]?.samples.first?.labels["version"] == "1.2.3")
         #expect(byName["cpu_state"]?.samples.map(\.value) == [1, 0, 0, 1])
 
         let temperature = try #require(byName["temperature_celsius"]?.samples)
