@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side by side on this machine: CPU time per scrape of `vigil agent` and Debian's node_exporter,
-# each scraped N times over loopback with curl (no cache: --cache-ttl 0s), measured from
-# /proc/PID/stat (utime+stime). node_exporter runs twice: with its defaults, and restricted to the
+# each scraped N times over loopback by one curl on one keep-alive connection, as Prometheus scrapes
+# (no cache: --cache-ttl 0s), measured from /proc/PID/stat (utime+stime). node_exporter runs twice: with its defaults, and restricted to the
 # collectors Vigil has, for a like-for-like ratio.
 #   swift build -c release && scripts/bench-agent.sh          (N=1000 by default)
 set -euo pipefail
@@ -20,9 +20,11 @@ measure() {
     local bytes samples before after start end
     bytes=$(curl -s "$url" | wc -c)
     samples=$(curl -s "$url" | grep -vc '^#')
+    local args=()
+    for _ in $(seq "$N"); do args+=(-o /dev/null "$url"); done
     before=$(cpu_seconds "$pid")
     start=$(date +%s.%N)
-    for _ in $(seq "$N"); do curl -s -o /dev/null "$url"; done
+    curl -s "${args[@]}"
     end=$(date +%s.%N)
     after=$(cpu_seconds "$pid")
     awk -v n="$N" -v b="$before" -v a="$after" -v s="$start" -v e="$end" -v name="$name" -v bytes="$bytes" -v samples="$samples" \
