@@ -1,9 +1,9 @@
 /// Durations written as Prometheus writes them: `15s`, `1m30s`, `500ms`, `1h`, `7d`, `2w`, `1y`.
 public enum PrometheusDuration {
-    /// Milliseconds in each unit, longest first.
+    /// Milliseconds in each unit, in the order units must appear.
     private static let units: [(String, Int64)] = [
         ("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000),
-        ("ms", 1), ("m", 60_000), ("s", 1000),
+        ("m", 60_000), ("s", 1000), ("ms", 1),
     ]
 
     /// Parses a duration into milliseconds; nil when `text` is not a valid duration
@@ -18,9 +18,9 @@ public enum PrometheusDuration {
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
             guard !digits.isEmpty, let number = Int64(digits) else { return nil }
             rest = rest.dropFirst(digits.count)
-            guard let unitIndex = units.indices.first(where: { rest.hasPrefix(units[$0].0) && !(units[$0].0 == "m" && rest.hasPrefix("ms")) }),
-                unitIndex > lastUnitIndex
-            else { return nil }
+            // "ms" before "m": the longest unit name that matches.
+            let unitIndex = rest.hasPrefix("ms") ? units.count - 1 : units.indices.first { rest.hasPrefix(units[$0].0) }
+            guard let unitIndex, unitIndex > lastUnitIndex else { return nil }
             let (product, overflow1) = number.multipliedReportingOverflow(by: units[unitIndex].1)
             let (sum, overflow2) = total.addingReportingOverflow(product)
             guard !overflow1, !overflow2 else { return nil }
