@@ -34,6 +34,10 @@ let package = Package(
             dependencies: ["VigilModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // GPU telemetry: one data model, backends (NVML via dlopen, nvidia-smi XML, simulator), DCGM names.
+        .target(name: "VigilGPU", dependencies: ["VigilModel", "CNVML"], swiftSettings: swiftSettings),
+        // NVML's C ABI (struct layouts, enums, function types); the library itself is dlopen'ed at run time.
+        .target(name: "CNVML"),
         // The node agent: collection cache, /metrics with negotiation and gzip, Hummingbird app.
         .target(
             name: "VigilAgent",
@@ -72,6 +76,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilGPUTests", dependencies: ["VigilGPU", "VigilModel", "VigilExposition"],
+            exclude: ["FakeNVML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilExpositionTests",
             dependencies: ["VigilModel", "VigilExposition"],

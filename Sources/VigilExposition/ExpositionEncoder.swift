@@ -49,7 +49,8 @@ public enum ExpositionEncoder {
         buffer.append(ExpositionSyntax.newline)
         let trailingLabel = family.type.trailingLabelName
         for sample in family.samples {
-            appendNameAndLabels(sample.name, sample.labels, trailingLabel: trailingLabel, to: &buffer)
+            appendNameAndLabels(
+                sample.name, sample.labels, order: family.labelOrder, trailingLabel: trailingLabel, to: &buffer)
             buffer.append(ExpositionSyntax.space)
             GoFloatFormatter.append(sample.value, to: &buffer)
             if let timestamp = sample.timestampMs {
@@ -87,7 +88,8 @@ public enum ExpositionEncoder {
         for sample in family.samples {
             let sampleName =
                 sampleSuffix != nil && sample.name == family.name ? sample.name + (sampleSuffix ?? "") : sample.name
-            appendNameAndLabels(sampleName, sample.labels, trailingLabel: trailingLabel, to: &buffer)
+            appendNameAndLabels(
+                sampleName, sample.labels, order: family.labelOrder, trailingLabel: trailingLabel, to: &buffer)
             buffer.append(ExpositionSyntax.space)
             GoFloatFormatter.append(sample.value, to: &buffer)
             if let timestamp = sample.timestampMs {
@@ -96,7 +98,7 @@ public enum ExpositionEncoder {
             }
             if let exemplar = sample.exemplar {
                 buffer.append(contentsOf: " # {".utf8)
-                appendLabelPairs(exemplar.labels, trailingLabel: nil, needsComma: false, to: &buffer)
+                appendLabelPairs(exemplar.labels, order: [], trailingLabel: nil, needsComma: false, to: &buffer)
                 buffer.append(contentsOf: "} ".utf8)
                 GoFloatFormatter.append(exemplar.value, to: &buffer)
                 if let timestamp = exemplar.timestampMs {
@@ -127,28 +129,34 @@ public enum ExpositionEncoder {
 
     /// `name{a="x",b="y"}`, or `{"my.name",a="x"}` when the name needs quoting.
     private static func appendNameAndLabels(
-        _ name: String, _ labels: Labels, trailingLabel: String?, to buffer: inout [UInt8]
+        _ name: String, _ labels: Labels, order: [String], trailingLabel: String?, to buffer: inout [UInt8]
     ) {
         if ExpositionSyntax.isLegacyMetricName(name) {
             buffer.append(contentsOf: name.utf8)
             guard !labels.isEmpty else { return }
             buffer.append(ExpositionSyntax.openBrace)
-            appendLabelPairs(labels, trailingLabel: trailingLabel, needsComma: false, to: &buffer)
+            appendLabelPairs(labels, order: order, trailingLabel: trailingLabel, needsComma: false, to: &buffer)
         } else {
             buffer.append(ExpositionSyntax.openBrace)
             appendQuoted(name, to: &buffer)
-            appendLabelPairs(labels, trailingLabel: trailingLabel, needsComma: true, to: &buffer)
+            appendLabelPairs(labels, order: order, trailingLabel: trailingLabel, needsComma: true, to: &buffer)
         }
         buffer.append(ExpositionSyntax.closeBrace)
     }
 
-    /// `a="x",b="y"` in sorted order with `trailingLabel` moved last, as client_golang writes `le` and `quantile`.
+    /// `a="x",b="y"`: the names in `order` first, in that order, then the rest sorted, with `trailingLabel`
+    /// moved last, as client_golang writes `le` and `quantile`.
     private static func appendLabelPairs(
-        _ labels: Labels, trailingLabel: String?, needsComma: Bool, to buffer: inout [UInt8]
+        _ labels: Labels, order: [String], trailingLabel: String?, needsComma: Bool, to buffer: inout [UInt8]
     ) {
         var needsComma = needsComma
+        for name in order {
+            guard let value = labels[name] else { continue }
+            appendLabel(Label(name, value), needsComma: needsComma, to: &buffer)
+            needsComma = true
+        }
         var trailing: Label?
-        for label in labels {
+        for label in labels where order.isEmpty || !order.contains(label.name) {
             if let trailingLabel, label.name == trailingLabel {
                 trailing = label
                 continue

@@ -59,13 +59,20 @@ public struct MetricFamily: Sendable, Equatable {
     public var help: String
     public var unit: String
     public var samples: [MetricSample]
+    /// Label names to write first, in this order, when encoding (the rest follow sorted). Empty for the
+    /// usual sorted order; dcgm-exporter's families use `gpu, UUID, pci_bus_id, device, modelName, …`.
+    public var labelOrder: [String]
 
-    public init(name: String, type: MetricType, help: String = "", unit: String = "", samples: [MetricSample] = []) {
+    public init(
+        name: String, type: MetricType, help: String = "", unit: String = "", samples: [MetricSample] = [],
+        labelOrder: [String] = []
+    ) {
         self.name = name
         self.type = type
         self.help = help
         self.unit = unit
         self.samples = samples
+        self.labelOrder = labelOrder
     }
 }
 

@@ -1,0 +1,143 @@
+import VigilModel
+
+/// GPU readings as dcgm-exporter exposes them, so DCGM dashboards and alerts work unchanged: its metric
+/// names, types and help, and its labels in its order (`gpu, UUID, pci_bus_id, device, modelName,
+/// Hostname, DCGM_FI_DRIVER_VERSION`; MIG instances add `GPU_I_PROFILE, GPU_I_ID`).
+///
+/// What dcgm-exporter lacks is added under `vigil_` names: an XID counter per code, one 0/1 series per
+/// clock-event reason, a lost-GPU flag, per-process memory, and process/job attribution as a separate
+/// info series (never as labels on every GPU series, for cardinality).
+public struct DCGMExporterFormat: Sendable {
+    public var counters: DCGMCounterList
+    public var hostname: String
+    /// `Hostname` (what every released dcgm-exporter emits) or `hostname`.
+    public var hostnameLabel: String
+
+    public init(counters: DCGMCounterList = .vigilDefaults, hostname: String, hostnameLabel: String = "Hostname") {
+        self.counters = counters
+        self.hostname = hostname
+        self.hostnameLabel = hostnameLabel
+    }
+
+    private var labelFields: [DCGMCounterList.Counter] { counters.counters.filter { $0.kind == .label } }
+
+    /// Label names in dcgm-exporter's order, for a GPU or (with `mig`) a MIG instance.
+    public func labelOrder(mig: Bool = false) -> [String] {
+        ["gpu", "UUID", "pci_bus_id", "device", "modelName"] + (mig ? ["GPU_I_PROFILE", "GPU_I_ID"] : [])
+            + [hostnameLabel] + labelFields.map(\.field)
+    }
+
+    /// The identifying labels of one GPU (and, with `instance`, of one of its MIG instances).
+    public func labels(for identity: GPUIdentity, instance: MIGInstance? = nil) -> [Label] {
+        var labels = [
+            Label("gpu", String(identity.index)), Label("UUID", identity.uuid), Label("pci_bus_id", identity.pciBusID),
+            Label("device", identity.deviceName), Label("modelName", identity.name), Label(hostnameLabel, hostname),
+        ]
+        if let instance {
+            labels.append(Label("GPU_I_PROFILE", instance.profile ?? ""))
+            labels.append(Label("GPU_I_ID", String(instance.gpuInstanceID)))
+        }
+        for field in labelFields {
+            labels.append(Label(field.field, DCGMField.labelFields[field.field]?(identity) ?? ""))
+        }
+        return labels
+    }
+
+    public func metrics(for readings: [GPUReading]) -> MetricSet {
+        var families: [MetricFamily] = []
+        let order = labelOrder()
+        let migOrder = labelOrder(mig: true)
+        for counter in counters.counters where counter.kind != .label {
+            guard let extract = DCGMField.values[counter.field] else { continue }
+            var family = MetricFamily(
+                name: counter.field, type: counter.kind == .counter ? .counter : .gauge, help: counter.help,
+                labelOrder: order)
+            for reading in readings where !reading.isLost {
+                if let value = extract(reading) {
+                    family.samples.append(
+                        MetricSample(name: counter.field, labels: Labels(labels(for: reading.identity)), value: value))
+                }
+                for instance in reading.migInstances {
+                    guard let value = Self.migValue(counter.field, instance) else { continue }
+                    family.samples.append(
+                        MetricSample(
+                            name: counter.field, labels: Labels(labels(for: reading.identity, instance: instance)),
+                            value: value))
+                }
+            }
+            if readings.contains(where: { !$0.migInstances.isEmpty }) { family.labelOrder = migOrder }
+            if !family.samples.isEmpty { families.append(family) }
+        }
+        var set = MetricSet(families)
+        appendVigilMetrics(readings, to: &set)
+        return set
+    }
+
+    /// MIG instances report their own memory; other fields belong to the parent GPU.
+    private static func migValue(_ field: String, _ instance: MIGInstance) -> Double? {
+        switch field {
+        case "DCGM_FI_DEV_FB_USED": instance.memoryUsedBytes.map { $0 / DCGMField.mebibyte }
+        case "DCGM_FI_DEV_FB_TOTAL": instance.memoryTotalBytes.map { $0 / DCGMField.mebibyte }
+        case "DCGM_FI_DEV_FB_FREE":
+            instance.memoryTotalBytes.flatMap { total in
+                instance.memoryUsedBytes.map { (total - $0) / DCGMField.mebibyte }
+            }
+        default: nil
+        }
+    }
+
+    private func appendVigilMetrics(_ readings: [GPUReading], to set: inout MetricSet) {
+        let order = labelOrder()
+        var lost = MetricFamily(
+            name: "vigil_gpu_lost", type: .gauge,
+            help: "1 when the GPU stopped answering (fallen off the bus, NVML GPU_IS_LOST).", labelOrder: order)
+        var xids = MetricFamily(
+            name: "vigil_gpu_xid_errors_total", type: .counter,
+            help: "XID errors since the agent started, by code (DCGM_FI_DEV_XID_ERRORS only keeps the last code).",
+            labelOrder: order)
+        var reasons = MetricFamily(
+            name: "vigil_gpu_clock_event_reason", type: .gauge,
+            help: "1 while this clock-event (throttle) reason is active.", labelOrder: order)
+        var processMemory = MetricFamily(
+            name: "vigil_gpu_process_memory_bytes", type: .gauge, help: "GPU memory used by a process.",
+            labelOrder: order)
+        var processInfo = MetricFamily(
+            name: "vigil_gpu_process_info", type: .gauge,
+            help: "A process on a GPU and who owns it (user, Slurm job, container, pod); value is always 1.",
+            labelOrder: order)
+        for reading in readings {
+            let base = labels(for: reading.identity)
+            lost.samples.append(
+                MetricSample(name: lost.name, labels: Labels(base), value: reading.isLost ? 1 : 0))
+            for (code, count) in reading.xidCounts.sorted(by: { $0.key < $1.key }) {
+                xids.samples.append(
+                    MetricSample(name: xids.name, labels: Labels(base + [Label("xid", String(code))]), value: count))
+            }
+            guard !reading.isLost else { continue }
+            if let active = reading.clockEventReasons {
+                for (name, reason) in ClockEventReasons.named {
+                    reasons.samples.append(
+                        MetricSample(
+                            name: reasons.name, labels: Labels(base + [Label("reason", name)]),
+                            value: active.contains(reason) ? 1 : 0))
+                }
+            }
+            for process in reading.processes {
+                let pid = Label("pid", String(process.pid))
+                if let bytes = process.usedMemoryBytes {
+                    processMemory.samples.append(
+                        MetricSample(name: processMemory.name, labels: Labels(base + [pid]), value: bytes))
+                }
+                let owner: [Label] = [
+                    pid, Label("process_name", process.name ?? ""), Label("user", process.user ?? ""),
+                    Label("job_id", process.slurmJobID ?? ""), Label("container_id", process.containerID ?? ""),
+                    Label("pod_uid", process.kubernetesPodUID ?? ""),
+                ]
+                processInfo.samples.append(MetricSample(name: processInfo.name, labels: Labels(base + owner), value: 1))
+            }
+        }
+        for family in [lost, xids, reasons, processMemory, processInfo] where !family.samples.isEmpty {
+            set.append(family)
+        }
+    }
+}
