@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilModel", "VigilExposition", "VigilCollectors",
+                "VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -60,14 +60,15 @@ let package = Package(
         // Benchmark programs behind `vigil bench`.
         .target(
             name: "VigilBenchmarks",
-            dependencies: ["VigilModel", "VigilExposition", "VigilCollectors"],
+            dependencies: ["VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU"],
             swiftSettings: swiftSettings
         ),
         // The executable: argument-parser commands only.
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilExposition", "VigilLogging", "VigilModel",
+                "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilExposition", "VigilGPU", "VigilLogging",
+                "VigilModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "VigilAgentTests",
             dependencies: [
-                "VigilAgent", "VigilCollectors", "VigilExposition", "VigilModel",
+                "VigilAgent", "VigilCollectors", "VigilExposition", "VigilGPU", "VigilModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),

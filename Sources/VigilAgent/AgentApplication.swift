@@ -13,7 +13,8 @@ public func buildAgentApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let registry = CollectorRegistry(
-        collectors: HostCollectors.make(enabled: configuration.collectors), logger: logger)
+        collectors: HostCollectors.make(enabled: configuration.collectors) + configuration.extraCollectors,
+        logger: logger)
     let cache = MetricsCache(registry: registry, paths: configuration.paths, ttl: configuration.cacheTTL)
     let router = Router()
     router.get("/metrics") { request, _ -> Response in
@@ -29,7 +30,8 @@ public func buildAgentApplication(
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok","version":"\#(VigilVersion.current)"}"#)))
     }
-    let collectorList = HostCollectors.allNames.filter(configuration.collectors.contains).joined(separator: ", ")
+    let collectorList = (HostCollectors.allNames.filter(configuration.collectors.contains)
+        + configuration.extraCollectors.map(\.name)).joined(separator: ", ")
     router.get("/") { _, _ -> Response in
         Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8"],

@@ -10,18 +10,21 @@ public struct AgentConfiguration: Sendable {
     public var paths: HostPaths
     /// A scrape within this time of the last collection is answered from the cache.
     public var cacheTTL: Duration
+    /// Collectors beyond the host's, run after them: the GPU collector, when a GPU backend is chosen.
+    public var extraCollectors: [any Collector]
 
     public static let defaultPort = 9471
 
     public init(
         host: String = "127.0.0.1", port: Int = AgentConfiguration.defaultPort,
         collectors: Set<String> = Set(HostCollectors.allNames), paths: HostPaths = HostPaths(),
-        cacheTTL: Duration = .seconds(1)
+        cacheTTL: Duration = .seconds(1), extraCollectors: [any Collector] = []
     ) {
         self.host = host
         self.port = port
         self.collectors = collectors
         self.paths = paths
         self.cacheTTL = cacheTTL
+        self.extraCollectors = extraCollectors
     }
 }

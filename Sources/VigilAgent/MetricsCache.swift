@@ -1,3 +1,4 @@
+import Dispatch
 import VigilCollectors
 import VigilExposition
 import VigilModel
@@ -5,8 +6,9 @@ import VigilModel
 /// Collects on demand and keeps the result, encoded per format, for ``AgentConfiguration/cacheTTL``:
 /// scrapes that arrive together (two Prometheus replicas, a person with curl) cost one collection.
 ///
-/// An actor, so concurrent requests queue behind the one collection in progress and then find the
-/// cache fresh; collection itself is synchronous file reading of a few milliseconds.
+/// An actor: concurrent requests wait for the one collection in progress and then find the cache fresh.
+/// Collection blocks (file reads; nvidia-smi can take a second), so it runs on a dispatch queue of its
+/// own, never on Swift's shared cooperative threads.
 public actor MetricsCache {
     private let registry: CollectorRegistry
     private let paths: HostPaths
@@ -17,6 +19,8 @@ public actor MetricsCache {
     private var encoded: [CacheKey: [UInt8]] = [:]
     /// How many collections actually ran (the rest were served from the cache).
     public private(set) var collections = 0
+    private var inFlight: Task<Void, Never>?
+    private static let collectionQueue = DispatchQueue(label: "vigil.agent.collection")
 
     private struct CacheKey: Hashable {
         var format: ExpositionFormat
@@ -34,14 +38,14 @@ public actor MetricsCache {
     }
 
     /// The current metrics, collecting first when the cache is stale.
-    public func current() -> MetricSet {
-        refreshIfStale()
+    public func current() async -> MetricSet {
+        await refreshIfStale()
         return metrics
     }
 
     /// The current metrics encoded in `format`, gzip-compressed when asked; cached until the next collection.
-    public func body(format: ExpositionFormat, gzip: Bool) throws -> [UInt8] {
-        refreshIfStale()
+    public func body(format: ExpositionFormat, gzip: Bool) async throws -> [UInt8] {
+        await refreshIfStale()
         let key = CacheKey(format: format, gzip: gzip)
         if let body = encoded[key] { return body }
         let plain: [UInt8]
@@ -59,16 +63,34 @@ public actor MetricsCache {
         return body
     }
 
-    private func refreshIfStale() {
-        let instant = now()
-        if let collectedAt, instant - collectedAt < ttl { return }
-        var fresh = registry.collect(paths: paths)
-        fresh.gauge(
-            "vigil_build_info", help: "Vigil's version; value is always 1.",
-            labels: ["version": VigilVersion.current, "component": "agent"], value: 1)
+    private func refreshIfStale() async {
+        if let collectedAt, now() - collectedAt < ttl { return }
+        if let inFlight {
+            await inFlight.value
+            return
+        }
+        let task = Task {
+            var fresh = await Self.collect(registry, paths)
+            fresh.gauge(
+                "vigil_build_info", help: "Vigil's version; value is always 1.",
+                labels: ["version": VigilVersion.current, "component": "agent"], value: 1)
+            install(fresh)
+        }
+        inFlight = task
+        await task.value
+        inFlight = nil
+    }
+
+    private func install(_ fresh: MetricSet) {
         metrics = fresh
         encoded.removeAll(keepingCapacity: true)
-        collectedAt = instant
+        collectedAt = now()
         collections += 1
+    }
+
+    private static func collect(_ registry: CollectorRegistry, _ paths: HostPaths) async -> MetricSet {
+        await withCheckedContinuation { continuation in
+            collectionQueue.async { continuation.resume(returning: registry.collect(paths: paths)) }
+        }
     }
 }

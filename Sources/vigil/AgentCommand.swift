@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import VigilAgent
 import VigilCollectors
+import VigilGPU
 import VigilModel
 
 #if canImport(Glibc)
@@ -18,12 +19,15 @@ struct AgentCommand: AsyncParsableCommand {
             Collects on scrape, behind a short cache, so concurrent scrapes cost one collection.
             Needs no root: run it as an unprivileged user (see docs/deploy/vigil-agent.service).
 
-            Collectors: \(HostCollectors.allNames.joined(separator: ", "))
+            Host collectors: \(HostCollectors.allNames.joined(separator: ", "))
+            GPUs: NVML (or nvidia-smi) auto-detected, exposed with dcgm-exporter's names and labels.
 
             Examples:
               vigil agent
               vigil agent --listen 0.0.0.0:9471 --no-collector hwmon --no-collector infiniband
-              vigil agent --collectors cpu,meminfo,diskstats,filesystem --cache-ttl 500ms
+              vigil agent --host-collectors cpu,meminfo,diskstats,filesystem --cache-ttl 500ms
+              vigil agent --gpu-backend sim --sim-gpus 8 --sim-profile h100      (no GPU needed)
+              vigil agent --collectors /etc/dcgm-exporter/default-counters.csv --hostname-label hostname
               vigil agent --procfs /host/proc --sysfs /host/sys --rootfs /host   (in a container)
             """
     )
@@ -33,14 +37,22 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on, HOST:PORT.", valueName: "address"))
     var listen = ListenAddress(host: "127.0.0.1", port: AgentConfiguration.defaultPort)
 
-    @Option(help: ArgumentHelp("Comma-separated collectors to enable (default: all).", valueName: "names"))
-    var collectors: String?
+    @Option(help: ArgumentHelp("Comma-separated host collectors to enable (default: all).", valueName: "names"))
+    var hostCollectors: String?
 
     @Option(name: .customLong("no-collector"), help: ArgumentHelp("Disable a collector (repeatable).", valueName: "name"))
     var disabledCollectors: [String] = []
 
     @Option(help: ArgumentHelp("Serve scrapes within this time of the last collection from the cache.", valueName: "duration"))
     var cacheTTL = "1s"
+
+    @OptionGroup var gpu: GPUOptions
+
+    @Option(help: ArgumentHelp("GPU fields to export, in dcgm-exporter's counters-CSV format (default: dcgm-exporter's defaults plus ECC, retired pages, NVLink errors, limits).", valueName: "file"))
+    var collectors: String?
+
+    @Option(help: "Name of the host label on GPU metrics: Hostname (as dcgm-exporter) or hostname.")
+    var hostnameLabel = "Hostname"
 
     @Option(help: "procfs mount point.") var procfs = "/proc"
     @Option(help: "sysfs mount point.") var sysfs = "/sys"
@@ -49,10 +61,13 @@ struct AgentCommand: AsyncParsableCommand {
 
     func validate() throws {
         let known = Set(HostCollectors.allNames)
-        let named = (collectors.map(Self.names) ?? []) + disabledCollectors
+        let named = (hostCollectors.map(Self.names) ?? []) + disabledCollectors
         if let unknown = named.first(where: { !known.contains($0) }) {
             throw ValidationError(
                 "unknown collector '\(unknown)'; choose from: \(HostCollectors.allNames.joined(separator: ", "))")
+        }
+        guard hostnameLabel == "Hostname" || hostnameLabel == "hostname" else {
+            throw ValidationError("--hostname-label must be Hostname or hostname")
         }
         if PrometheusDuration.duration(cacheTTL) == nil {
             throw ValidationError("--cache-ttl '\(cacheTTL)' is not a duration; write e.g. 1s, 500ms or 2s")
@@ -66,12 +81,26 @@ struct AgentCommand: AsyncParsableCommand {
     func run() async throws {
         global.bootstrap()
         let logger = Logger(label: "vigil.agent")
-        var enabled = Set(collectors.map(Self.names) ?? HostCollectors.allNames)
+        var enabled = Set(hostCollectors.map(Self.names) ?? HostCollectors.allNames)
         enabled.subtract(disabledCollectors)
+        var extra: [any Collector] = []
+        do {
+            if let backend = try gpu.makeBackend(logger: logger) {
+                let format = DCGMExporterFormat(
+                    counters: try counterList(logger: logger), hostname: GPUOptions.hostname, hostnameLabel: hostnameLabel)
+                extra.append(GPUCollector(backend: backend, format: format))
+                logger.info("GPU backend", metadata: ["backend": "\(backend.name)"])
+            } else {
+                logger.info("no GPU backend: GPU metrics off")
+            }
+        } catch {
+            printError("vigil agent: \(error)")
+            throw ExitCode.failure
+        }
         let configuration = AgentConfiguration(
             host: listen.host, port: listen.port, collectors: enabled,
             paths: HostPaths(procfs: procfs, sysfs: sysfs, rootfs: rootfs, udevData: udevData),
-            cacheTTL: PrometheusDuration.duration(cacheTTL)!)
+            cacheTTL: PrometheusDuration.duration(cacheTTL)!, extraCollectors: extra)
         if geteuid() == 0 {
             logger.warning("running as root; the agent needs no privileges, run it as an unprivileged user")
         }
@@ -87,6 +116,23 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             logger.error("agent stopped", metadata: ["error": "\(error)"])
             throw ExitCode.failure
+        }
+    }
+
+    /// The `--collectors` file, or Vigil's defaults; fields Vigil can't supply are logged and skipped.
+    func counterList(logger: Logger) throws -> DCGMCounterList {
+        guard let collectors else { return .vigilDefaults }
+        guard let data = FileManager.default.contents(atPath: collectors) else {
+            throw GPUBackendFailure(message: "--collectors \(collectors): cannot read the file")
+        }
+        do {
+            let (list, skipped) = try DCGMCounterList.parse(String(decoding: data, as: UTF8.self))
+            if !skipped.isEmpty {
+                logger.warning("counters Vigil cannot supply are skipped", metadata: ["fields": "\(skipped.joined(separator: ","))"])
+            }
+            return list
+        } catch {
+            throw GPUBackendFailure(message: "--collectors \(collectors): \(error.message)")
         }
     }
 }

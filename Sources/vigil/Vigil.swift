@@ -11,10 +11,11 @@ struct Vigil: AsyncParsableCommand {
             Examples:
               vigil agent                                 serve this host's metrics on 127.0.0.1:9471
               vigil agent --listen 0.0.0.0:9471           …on every interface
+              vigil smi                                   this machine's GPUs and their health
               vigil bench host                            measure one full host collection
             """,
         version: VigilVersion.current,
-        subcommands: [AgentCommand.self, BenchCommand.self]
+        subcommands: [AgentCommand.self, SMICommand.self, BenchCommand.self]
     )
 
     /// Runs the command line with Vigil's exit codes: 0 success, 1 failure, 2 bad usage.

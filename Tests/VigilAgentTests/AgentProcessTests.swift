@@ -19,7 +19,13 @@ import VigilModel
 
     @Test(arguments: [
         (["agent", "--listen", "nonsense"], "--listen"),
-        (["agent", "--collectors", "cpu,gpuz"], "unknown collector 'gpuz'; choose from: cpu"),
+        (["agent", "--host-collectors", "cpu,gpuz"], "unknown collector 'gpuz'; choose from: cpu"),
+        (["agent", "--gpu-backend", "cuda"], "--gpu-backend"),
+        (["agent", "--sim-gpus", "0"], "--sim-gpus must be 1 to 32"),
+        (["agent", "--sim-profile", "v100"], "valid profiles: a100, h100, h200, l40s"),
+        (["agent", "--hostname-label", "host"], "--hostname-label must be Hostname or hostname"),
+        (["smi", "3"], "an interval goes with --watch"),
+        (["smi", "--watch", "--json"], "don't go together"),
         (["agent", "--no-collector", "bogus"], "unknown collector 'bogus'"),
         (["agent", "--cache-ttl", "soon"], "write e.g. 1s"),
         (["agent", "--log-format", "xml"], "--log-format"),

@@ -2,7 +2,8 @@ import Foundation
 
 /// ../shared beside the checkout: fixtures read in place at run time, never copied into the repository.
 enum SharedFolder {
-    static let root = URL(fileURLWithPath: #filePath)
+    /// From this file's real location (symbolic links resolved, so a package that links it in finds the same folder).
+    static let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared")
 

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The `sim` GPU backend: one machine's GPUs from a one-node ``SimulatedFleet``
+/// (`vigil agent --gpu-backend sim --sim-gpus 8 --sim-profile h100`).
+///
+/// Each ``read()`` advances the simulation to the injected clock's "now" and returns the node's
+/// readings. Thread-safe: the fleet lives behind a `Mutex`.
+public final class SimulatedBackend: GPUBackend {
+    public let name = "sim"
+    /// Milliseconds since the Unix epoch; the simulation follows it.
+    public let now: @Sendable () -> Int64
+    private let fleet: Mutex<SimulatedFleet>
+
+    /// - Parameters:
+    ///   - gpus: 1…32.
+    ///   - seed: the same seed gives the same GPUs (UUIDs, serials) and the same jobs; give each
+    ///     simulated machine its own (a hash of its host name, say).
+    ///   - now: the clock; the wall clock unless a test injects one.
+    public init(
+        gpus: Int = 8, profile: GPUProfile = .h100, seed: UInt64 = 1,
+        scheduling: SimulatedFleet.Scheduling = .automatic,
+        now: @escaping @Sendable () -> Int64 = SimulatedBackend.wallClockMs
+    ) throws(GPUError) {
+        guard (1...32).contains(gpus) else {
+            throw GPUError(.unsupported, "the simulator runs 1 to 32 GPUs per machine, not \(gpus)")
+        }
+        self.now = now
+        fleet = Mutex(
+            SimulatedFleet(
+                nodes: 1, gpusPerNode: gpus, profile: profile, seed: seed, startMs: now(), scheduling: scheduling))
+    }
+
+    public func read() throws(GPUError) -> [GPUReading] {
+        let target = now()
+        return fleet.withLock { fleet in
+            fleet.advance(toMs: target)
+            return fleet.readings(node: 0)
+        }
+    }
+
+    /// Injects a fault into one of this machine's GPUs (for demos and tests).
+    public func inject(_ fault: SimulatedFault, gpu: Int) {
+        fleet.withLock { $0.inject(fault, node: 0, gpu: gpu) }
+    }
+
+    /// Ends every fault on one GPU.
+    public func clear(gpu: Int) {
+        fleet.withLock { $0.clear(node: 0, gpu: gpu) }
+    }
+
+    /// Runs `body` with exclusive access to the fleet (start jobs, look at them).
+    public func withFleet<Result: Sendable>(_ body: (inout SimulatedFleet) -> Result) -> Result {
+        fleet.withLock { body(&$0) }
+    }
+
+    /// The wall clock, milliseconds since the Unix epoch.
+    @Sendable public static func wallClockMs() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }
+}
