@@ -47,29 +47,31 @@ public struct DCGMExporterFormat: Sendable {
         var families: [MetricFamily] = []
         let order = labelOrder()
         let migOrder = labelOrder(mig: true)
+        // Built once per GPU and shared by every sample (Labels sorts on construction).
+        let gpuLabels = readings.map { Labels(labels(for: $0.identity)) }
+        let migLabels = readings.map { reading in
+            reading.migInstances.map { Labels(labels(for: reading.identity, instance: $0)) }
+        }
         for counter in counters.counters where counter.kind != .label {
             guard let extract = DCGMField.values[counter.field] else { continue }
             var family = MetricFamily(
                 name: counter.field, type: counter.kind == .counter ? .counter : .gauge, help: counter.help,
                 labelOrder: order)
-            for reading in readings where !reading.isLost {
+            for (index, reading) in readings.enumerated() where !reading.isLost {
                 if let value = extract(reading) {
-                    family.samples.append(
-                        MetricSample(name: counter.field, labels: Labels(labels(for: reading.identity)), value: value))
+                    family.samples.append(MetricSample(name: counter.field, labels: gpuLabels[index], value: value))
                 }
-                for instance in reading.migInstances {
+                for (instanceIndex, instance) in reading.migInstances.enumerated() {
                     guard let value = Self.migValue(counter.field, instance) else { continue }
                     family.samples.append(
-                        MetricSample(
-                            name: counter.field, labels: Labels(labels(for: reading.identity, instance: instance)),
-                            value: value))
+                        MetricSample(name: counter.field, labels: migLabels[index][instanceIndex], value: value))
                 }
             }
             if readings.contains(where: { !$0.migInstances.isEmpty }) { family.labelOrder = migOrder }
             if !family.samples.isEmpty { families.append(family) }
         }
         var set = MetricSet(families)
-        appendVigilMetrics(readings, to: &set)
+        appendVigilMetrics(readings, gpuLabels: gpuLabels, to: &set)
         return set
     }
 
@@ -86,7 +88,7 @@ public struct DCGMExporterFormat: Sendable {
         }
     }
 
-    private func appendVigilMetrics(_ readings: [GPUReading], to set: inout MetricSet) {
+    private func appendVigilMetrics(_ readings: [GPUReading], gpuLabels: [Labels], to set: inout MetricSet) {
         let order = labelOrder()
         var lost = MetricFamily(
             name: "vigil_gpu_lost", type: .gauge,
@@ -105,10 +107,10 @@ public struct DCGMExporterFormat: Sendable {
             name: "vigil_gpu_process_info", type: .gauge,
             help: "A process on a GPU and who owns it (user, Slurm job, container, pod); value is always 1.",
             labelOrder: order)
-        for reading in readings {
-            let base = labels(for: reading.identity)
+        for (index, reading) in readings.enumerated() {
+            let base = Array(gpuLabels[index])
             lost.samples.append(
-                MetricSample(name: lost.name, labels: Labels(base), value: reading.isLost ? 1 : 0))
+                MetricSample(name: lost.name, labels: gpuLabels[index], value: reading.isLost ? 1 : 0))
             for (code, count) in reading.xidCounts.sorted(by: { $0.key < $1.key }) {
                 xids.samples.append(
                     MetricSample(name: xids.name, labels: Labels(base + [Label("xid", String(code))]), value: count))

@@ -4,6 +4,7 @@ import Logging
 import VigilBenchmarks
 import VigilCollectors
 import VigilExposition
+import VigilGPU
 import VigilModel
 
 struct BenchCommand: ParsableCommand {
@@ -11,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark programs for Vigil's hot paths (figures go in docs/benchmarks.md).",
         discussion: "Build with -c release before measuring: swift run -c release vigil bench host",
-        subcommands: [HostBench.self, ExpositionBench.self]
+        subcommands: [HostBench.self, GPUBench.self, ExpositionBench.self]
     )
 }
 
@@ -72,5 +73,28 @@ struct ExpositionBench: ParsableCommand {
         let result = ExpositionBenchmark.run(input: input, format: parseFormat, seconds: seconds)
         print(String(format: "parsed %d bytes (%d samples) repeatedly: %.1f MB/s, %.2f M samples/s",
                      input.count, result.samples, result.bytesPerSecond / 1e6, result.samplesPerSecond / 1e6))
+    }
+}
+
+struct GPUBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gpu",
+        abstract: "Time one GPU backend read plus dcgm-exporter mapping and encoding.",
+        discussion: "NVML against the test suite's fake library: scripts/bench-gpu.sh builds it and runs this.")
+
+    @OptionGroup var gpu: GPUOptions
+    @Option(help: "Collections to time.") var iterations = 1000
+
+    func run() throws {
+        guard let backend = try gpu.makeBackend(logger: Logger(label: "bench")) else {
+            throw ValidationError("no GPU backend on this machine; use --gpu-backend sim, or nvml with --nvml-library")
+        }
+        let result = try GPUCollectionBenchmark.run(backend: backend, iterations: iterations)
+        print("\(backend.name): \(result.gpus) GPUs, \(result.samples) samples, \(result.iterations) runs")
+        print(String(format: "  wall: mean %.1f µs (p99 %.1f µs) = %.1f µs per GPU, of which the backend read %.1f µs",
+                     result.meanMicroseconds, result.p99Microseconds, result.microsecondsPerGPU,
+                     result.readMicrosecondsPerGPU))
+        print(String(format: "  cpu:  %.1f µs per collection = %.3f %% of one core at a 1 s interval",
+                     result.cpuMicrosecondsPerCollection, result.cpuMicrosecondsPerCollection / 1e4))
     }
 }

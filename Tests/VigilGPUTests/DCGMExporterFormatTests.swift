@@ -143,6 +143,17 @@ func sampleReading(index: Int = 0) -> GPUReading {
         }
     }
 
+    /// The simulated backend supplies every default counter dcgm-exporter has (bar vGPU licensing).
+    @Test(.enabled(if: SharedFolder.available, "../shared is absent: dcgm-exporter counter list skipped"))
+    func simulatorSuppliesEveryDefaultCounter() throws {
+        let (list, _) = try DCGMCounterList.parse(SharedFolder.text("fixtures/gpu/dcgm-exporter/default-counters.csv"))
+        let backend = try SimulatedBackend(gpus: 2, profile: .h100, seed: 7, now: { 1_700_000_000_000 })
+        let emitted = Set(DCGMExporterFormat(counters: list, hostname: "h").metrics(for: try backend.read()).families.map(\.name))
+        for counter in list.counters where counter.kind != .label {
+            #expect(emitted.contains(counter.field), "\(counter.field) not supplied by the simulator")
+        }
+    }
+
     @Test func countersFileAcceptsCommentsAndBlankLines() throws {
         let (list, skipped) = try DCGMCounterList.parse("""
             # Format: field, type, help
