@@ -28,9 +28,11 @@ public func buildAgentApplication(
     router.get("/health") { _, _ -> Response in
         Response(
             status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok","version":"\#(VigilVersion.current)"}"#)))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok","version":"\#(VigilVersion.current)"}"#))
+        )
     }
-    let collectorList = (HostCollectors.allNames.filter(configuration.collectors.contains)
+    let collectorList =
+        (HostCollectors.allNames.filter(configuration.collectors.contains)
         + configuration.extraCollectors.map(\.name)).joined(separator: ", ")
     router.get("/") { _, _ -> Response in
         Response(

@@ -34,7 +34,9 @@ public enum ExpositionInput {
     /// `node_cpu_seconds_total` with suffix `_c2` in family `node_cpu_seconds_total` → `node_cpu_seconds_c2_total`;
     /// sample-type suffixes stay last so that the sample still belongs to its family.
     private static func insert(_ suffix: String, into name: String, family: String) -> String {
-        let base = family.hasSuffix("_total") ? String(family.dropLast(6)) : family.hasSuffix("_info") ? String(family.dropLast(5)) : family
+        let base =
+            family.hasSuffix("_total")
+            ? String(family.dropLast(6)) : family.hasSuffix("_info") ? String(family.dropLast(5)) : family
         guard name.hasPrefix(base) else { return name + suffix }
         return base + suffix + name.dropFirst(base.count)
     }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import VigilCollectors
 import VigilExposition
 import VigilModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One full host collection plus text encoding, repeated: wall time per run and CPU time overall.
 public enum HostCollectionBenchmark {

@@ -32,7 +32,7 @@ public struct CollectorOutput: Sendable {
     mutating func readOptionalText(_ path: String) -> String? {
         do {
             return try HostFile.readText(path)
-        } catch where error.isMissingFile {
+        } catch  where error.isMissingFile {
             return nil
         } catch {
             issues.append(error)
@@ -54,7 +54,7 @@ public struct CollectorOutput: Sendable {
     mutating func listOptionalDirectory(_ path: String) -> [String] {
         do {
             return try HostFile.listDirectory(path)
-        } catch where error.isMissingFile {
+        } catch  where error.isMissingFile {
             return []
         } catch {
             issues.append(error)

@@ -23,16 +23,31 @@ public struct DiskStatsCollector: Collector {
         (4, "node_disk_writes_completed_total", .counter, 1, "The total number of writes completed successfully."),
         (5, "node_disk_writes_merged_total", .counter, 1, "The number of writes merged."),
         (6, "node_disk_written_bytes_total", .counter, 512, "The total number of bytes written successfully."),
-        (7, "node_disk_write_time_seconds_total", .counter, 0.001, "This is the total number of seconds spent by all writes."),
+        (
+            7, "node_disk_write_time_seconds_total", .counter, 0.001,
+            "This is the total number of seconds spent by all writes."
+        ),
         (8, "node_disk_io_now", .gauge, 1, "The number of I/Os currently in progress."),
         (9, "node_disk_io_time_seconds_total", .counter, 0.001, "Total seconds spent doing I/Os."),
-        (10, "node_disk_io_time_weighted_seconds_total", .counter, 0.001, "The weighted # of seconds spent doing I/Os."),
+        (
+            10, "node_disk_io_time_weighted_seconds_total", .counter, 0.001,
+            "The weighted # of seconds spent doing I/Os."
+        ),
         (11, "node_disk_discards_completed_total", .counter, 1, "The total number of discards completed successfully."),
         (12, "node_disk_discards_merged_total", .counter, 1, "The total number of discards merged."),
         (13, "node_disk_discarded_sectors_total", .counter, 1, "The total number of sectors discarded successfully."),
-        (14, "node_disk_discard_time_seconds_total", .counter, 0.001, "This is the total number of seconds spent by all discards."),
-        (15, "node_disk_flush_requests_total", .counter, 1, "The total number of flush requests completed successfully"),
-        (16, "node_disk_flush_requests_time_seconds_total", .counter, 0.001, "This is the total number of seconds spent by all flush requests."),
+        (
+            14, "node_disk_discard_time_seconds_total", .counter, 0.001,
+            "This is the total number of seconds spent by all discards."
+        ),
+        (
+            15, "node_disk_flush_requests_total", .counter, 1,
+            "The total number of flush requests completed successfully"
+        ),
+        (
+            16, "node_disk_flush_requests_time_seconds_total", .counter, 0.001,
+            "This is the total number of seconds spent by all flush requests."
+        ),
     ]
 
     public func collect(into output: inout CollectorOutput) {
@@ -54,7 +69,8 @@ public struct DiskStatsCollector: Collector {
             let labels: Labels = ["device": device]
             for field in Self.fields where field.index < numbers.count {
                 output.metrics.add(
-                    field.name, field.type, help: field.help, labels: labels, value: numbers[field.index]! * field.scale)
+                    field.name, field.type, help: field.help, labels: labels, value: numbers[field.index]! * field.scale
+                )
             }
             let udev = udevProperties(major: major, minor: minor, paths: output.paths)
             output.metrics.gauge(

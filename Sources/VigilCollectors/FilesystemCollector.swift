@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import VigilModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// `node_filesystem_*{device,fstype,mountpoint}` for every mounted filesystem, from the mount table
 /// (`/proc/1/mounts`, else `/proc/mounts`) and `statvfs`. Pseudo filesystems and mounts under
@@ -42,7 +43,8 @@ public struct FilesystemCollector: Collector {
             guard statvfs(output.paths.root(mount.mountPoint), &stats) == 0 else {
                 output.report(output.paths.root(mount.mountPoint), "statvfs: \(String(cString: strerror(errno)))")
                 output.metrics.gauge(
-                    "node_filesystem_device_error", help: "Whether an error occurred while getting statistics for the given device.",
+                    "node_filesystem_device_error",
+                    help: "Whether an error occurred while getting statistics for the given device.",
                     labels: labels, value: 1)
                 continue
             }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Small, allocation-light POSIX file access for procfs and sysfs (whose files report size 0).
@@ -14,7 +14,8 @@ enum HostFile {
         guard fd >= 0 else { throw HostFileError(path: path, errno: errno) }
         defer { close(fd) }
         // Most procfs and sysfs files fit one page: read into a stack buffer, copy once into the String.
-        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { (chunk) throws(HostFileError) -> String in
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) {
+            (chunk) throws(HostFileError) -> String in
             var bytes: [UInt8] = []
             while true {
                 let count = read(fd, chunk.baseAddress, chunk.count)
@@ -26,7 +27,9 @@ enum HostFile {
                 if bytes.isEmpty && count < chunk.count {
                     // Short read: usually the whole file. Check for EOF before copying.
                     let next = read(fd, chunk.baseAddress! + count, chunk.count - count)
-                    if next == 0 { return String(decoding: UnsafeBufferPointer(rebasing: chunk[0..<count]), as: UTF8.self) }
+                    if next == 0 {
+                        return String(decoding: UnsafeBufferPointer(rebasing: chunk[0..<count]), as: UTF8.self)
+                    }
                     if next < 0 { throw HostFileError(path: path, errno: errno) }
                     bytes.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<(count + next)]))
                     continue

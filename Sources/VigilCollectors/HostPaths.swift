@@ -8,7 +8,9 @@ public struct HostPaths: Sendable, Equatable {
     public var rootfs: String
     public var udevData: String
 
-    public init(procfs: String = "/proc", sysfs: String = "/sys", rootfs: String = "/", udevData: String = "/run/udev/data") {
+    public init(
+        procfs: String = "/proc", sysfs: String = "/sys", rootfs: String = "/", udevData: String = "/run/udev/data"
+    ) {
         self.procfs = procfs
         self.sysfs = sysfs
         self.rootfs = rootfs

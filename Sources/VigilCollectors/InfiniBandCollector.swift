@@ -58,7 +58,8 @@ public struct InfiniBandCollector: Collector {
             }
             let read = { (file: String) in (try? HostFile.readValue(devicePath + "/" + file)) ?? "" }
             output.metrics.gauge(
-                "node_infiniband_info", help: "Non-numeric data from /sys/class/infiniband/<device>, value is always 1.",
+                "node_infiniband_info",
+                help: "Non-numeric data from /sys/class/infiniband/<device>, value is always 1.",
                 labels: [
                     "device": device, "board_id": read("board_id"), "firmware_version": read("fw_ver"),
                     "hca_type": read("hca_type"),
@@ -79,25 +80,32 @@ public struct InfiniBandCollector: Collector {
         // "4: ACTIVE" → 4, "5: LinkUp" → 5.
         if let id = Self.leadingNumber(state) {
             output.metrics.gauge(
-                "node_infiniband_state_id", help: "State of the InfiniBand port (0: no change, 1: down, 2: init, 3: armed, 4: active, 5: act defer)",
+                "node_infiniband_state_id",
+                help:
+                    "State of the InfiniBand port (0: no change, 1: down, 2: init, 3: armed, 4: active, 5: act defer)",
                 labels: labels, value: id)
         } else {
             output.report(path + "/state", "expected \"N: NAME\", got \"\(state.prefix(40))\"")
         }
         if let physical = try? HostFile.readValue(path + "/phys_state"), let id = Self.leadingNumber(physical) {
             output.metrics.gauge(
-                "node_infiniband_physical_state_id", help: "Physical state of the InfiniBand port (0: no change, 1: sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: link error recover, 7: phytest)",
+                "node_infiniband_physical_state_id",
+                help:
+                    "Physical state of the InfiniBand port (0: no change, 1: sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: link error recover, 7: phytest)",
                 labels: labels, value: id)
         }
         // "100 Gb/sec (4X EDR)" → 100e9 / 8 bytes per second.
-        if let rate = try? HostFile.readValue(path + "/rate"), let first = rate.fields.first, let gigabits = Double(first) {
+        if let rate = try? HostFile.readValue(path + "/rate"), let first = rate.fields.first,
+            let gigabits = Double(first)
+        {
             output.metrics.gauge(
                 "node_infiniband_rate_bytes_per_second", help: "Maximum signal transfer rate", labels: labels,
                 value: gigabits * 125_000_000)
         }
         if let linkLayer = try? HostFile.readValue(path + "/link_layer") {
             output.metrics.gauge(
-                "vigil_infiniband_port_info", help: "Port link layer: InfiniBand, or Ethernet for RoCE; value is always 1.",
+                "vigil_infiniband_port_info",
+                help: "Port link layer: InfiniBand, or Ethernet for RoCE; value is always 1.",
                 labels: ["device": device, "port": port, "link_layer": linkLayer], value: 1)
         }
         for (directory, counters) in [("counters", Self.counters), ("counters_ext", Self.extendedCounters)] {
@@ -120,7 +128,8 @@ public struct InfiniBandCollector: Collector {
             }
             output.metrics.counter(
                 "vigil_infiniband_hw_counter_total",
-                help: "Driver hardware counters of the port (hw_counters/), e.g. RoCE congestion and out-of-buffer drops.",
+                help:
+                    "Driver hardware counters of the port (hw_counters/), e.g. RoCE congestion and out-of-buffer drops.",
                 labels: ["device": device, "port": port, "counter": counter], value: value)
         }
     }

@@ -27,7 +27,11 @@ public struct MemoryCollector: Collector {
                 value *= 1024
                 key += "_bytes"
             }
-            guard key.utf8.allSatisfy({ $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
+            guard
+                key.utf8.allSatisfy({
+                    $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                })
+            else {
                 output.report(path, "line \(lineIndex + 1): key \"\(key)\" is not a valid metric name part")
                 continue
             }
@@ -41,6 +45,7 @@ extension String {
     /// `Active(anon)` → `Active_anon`, as node_exporter rewrites meminfo keys.
     fileprivate func replacingParentheses() -> String {
         guard let open = firstIndex(of: "("), let close = lastIndex(of: ")"), open < close else { return self }
-        return String(self[..<open]) + "_" + String(self[index(after: open)..<close]) + String(self[index(after: close)...])
+        return String(self[..<open]) + "_" + String(self[index(after: open)..<close])
+            + String(self[index(after: close)...])
     }
 }

@@ -11,11 +11,23 @@ public struct NetworkClassCollector: Collector {
 
     /// sysfs attribute, metric, type, help. Values are decimal except `flags` (hex).
     static let attributes: [(file: String, metric: String, type: MetricType, help: String)] = [
-        ("addr_assign_type", "node_network_address_assign_type", .gauge, "Network device property: address_assign_type"),
+        (
+            "addr_assign_type", "node_network_address_assign_type", .gauge,
+            "Network device property: address_assign_type"
+        ),
         ("carrier", "node_network_carrier", .gauge, "Network device property: carrier"),
-        ("carrier_changes", "node_network_carrier_changes_total", .counter, "Network device property: carrier_changes_total"),
-        ("carrier_up_count", "node_network_carrier_up_changes_total", .counter, "Network device property: carrier_up_changes_total"),
-        ("carrier_down_count", "node_network_carrier_down_changes_total", .counter, "Network device property: carrier_down_changes_total"),
+        (
+            "carrier_changes", "node_network_carrier_changes_total", .counter,
+            "Network device property: carrier_changes_total"
+        ),
+        (
+            "carrier_up_count", "node_network_carrier_up_changes_total", .counter,
+            "Network device property: carrier_up_changes_total"
+        ),
+        (
+            "carrier_down_count", "node_network_carrier_down_changes_total", .counter,
+            "Network device property: carrier_down_changes_total"
+        ),
         ("dev_id", "node_network_device_id", .gauge, "Network device property: device_id"),
         ("dormant", "node_network_dormant", .gauge, "Network device property: dormant"),
         ("flags", "node_network_flags", .gauge, "Network device property: flags"),
@@ -25,7 +37,10 @@ public struct NetworkClassCollector: Collector {
         ("mtu", "node_network_mtu_bytes", .gauge, "Network device property: mtu_bytes"),
         ("name_assign_type", "node_network_name_assign_type", .gauge, "Network device property: name_assign_type"),
         ("netdev_group", "node_network_net_dev_group", .gauge, "Network device property: net_dev_group"),
-        ("tx_queue_len", "node_network_transmit_queue_length", .gauge, "Network device property: transmit_queue_length"),
+        (
+            "tx_queue_len", "node_network_transmit_queue_length", .gauge,
+            "Network device property: transmit_queue_length"
+        ),
         ("type", "node_network_protocol_type", .gauge, "Network device property: protocol_type"),
     ]
 
@@ -58,7 +73,9 @@ public struct NetworkClassCollector: Collector {
                 guard let text = value(attribute.file) else { continue }
                 let number: Double?
                 if attribute.file == "flags" {
-                    number = UInt64(text.hasPrefix("0x") ? String(text.dropFirst(2)) : text, radix: 16).map { Double($0) }
+                    number = UInt64(text.hasPrefix("0x") ? String(text.dropFirst(2)) : text, radix: 16).map {
+                        Double($0)
+                    }
                 } else {
                     number = Double(text)
                 }
@@ -66,7 +83,8 @@ public struct NetworkClassCollector: Collector {
                     output.report(directory + "/" + attribute.file, "not a number: \"\(text.prefix(40))\"")
                     continue
                 }
-                output.metrics.add(attribute.metric, attribute.type, help: attribute.help, labels: labels, value: number)
+                output.metrics.add(
+                    attribute.metric, attribute.type, help: attribute.help, labels: labels, value: number)
             }
             // Megabits per second; -1 (unknown) is reported as node_exporter does, scaled.
             if let speed = value("speed").flatMap(Double.init) {

@@ -1,9 +1,9 @@
 import VigilModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// `process_*` metrics of the running Vigil process itself (CPU, memory, file descriptors, start
@@ -28,7 +28,8 @@ public struct ProcessCollector: Collector {
         let fields = stat[stat.index(after: close)...].fields
         // Field numbers from proc(5), minus the 2 before ')': utime 14, stime 15, starttime 22, vsize 23, rss 24.
         guard fields.count >= 22, let utime = Double(fields[11]), let stime = Double(fields[12]),
-            let startTicks = Double(fields[19]), let virtualBytes = Double(fields[20]), let rssPages = Double(fields[21])
+            let startTicks = Double(fields[19]), let virtualBytes = Double(fields[20]),
+            let rssPages = Double(fields[21])
         else {
             output.report(statPath, "expected numeric utime, stime, starttime, vsize and rss fields")
             return

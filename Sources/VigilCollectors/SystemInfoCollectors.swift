@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import VigilModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// `node_uname_info{sysname,release,version,machine,nodename,domainname}` from uname(2).
 public struct UnameCollector: Collector {
@@ -42,10 +43,14 @@ public struct OSReleaseCollector: Collector {
         guard let (_, text) = output.readFirstText(of: candidates, optional: true) else { return }
         let release = Self.parse(text)
         output.metrics.gauge(
-            "node_os_info", help: "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.",
+            "node_os_info",
+            help:
+                "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.",
             labels: Labels(
-                ["build_id", "id", "id_like", "image_id", "image_version", "name", "pretty_name", "variant",
-                 "variant_id", "version", "version_codename", "version_id"].map { Label($0, release[$0.uppercased()] ?? "") }),
+                [
+                    "build_id", "id", "id_like", "image_id", "image_version", "name", "pretty_name", "variant",
+                    "variant_id", "version", "version_codename", "version_id",
+                ].map { Label($0, release[$0.uppercased()] ?? "") }),
             value: 1)
         output.metrics.gauge(
             "node_os_version", help: "Metric containing the major.minor part of the OS version.",

@@ -59,7 +59,8 @@ extension ExpositionParser {
         }
         if format == .openMetrics {
             for index in families.indices {
-                families[index].name = Self.modelName(openMetricsFamily: families[index].name, type: families[index].type)
+                families[index].name = Self.modelName(
+                    openMetricsFamily: families[index].name, type: families[index].type)
             }
         }
         return families

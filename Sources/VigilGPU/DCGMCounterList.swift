@@ -48,7 +48,8 @@ public struct DCGMCounterList: Sendable, Equatable {
             }
             let field = columns[0]
             guard field.hasPrefix("DCGM_"), !field.contains(" ") else {
-                throw GPUError(.malformedOutput, "counters file line \(offset + 1): \"\(field)\" is not a DCGM field name")
+                throw GPUError(
+                    .malformedOutput, "counters file line \(offset + 1): \"\(field)\" is not a DCGM field name")
             }
             let known = kind == .label ? DCGMField.labelFields[field] != nil : DCGMField.values[field] != nil
             guard known else {
@@ -68,7 +69,9 @@ public struct DCGMCounterList: Sendable, Equatable {
         Counter(field: "DCGM_FI_DEV_MEMORY_TEMP", kind: .gauge, help: "Memory temperature (in C)."),
         Counter(field: "DCGM_FI_DEV_GPU_TEMP", kind: .gauge, help: "GPU temperature (in C)."),
         Counter(field: "DCGM_FI_DEV_POWER_USAGE", kind: .gauge, help: "Power draw (in W)."),
-        Counter(field: "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", kind: .counter, help: "Total energy consumption since boot (in mJ)."),
+        Counter(
+            field: "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", kind: .counter,
+            help: "Total energy consumption since boot (in mJ)."),
         Counter(field: "DCGM_FI_DEV_PCIE_REPLAY_COUNTER", kind: .counter, help: "Total number of PCIe retries."),
         Counter(field: "DCGM_FI_DEV_GPU_UTIL", kind: .gauge, help: "GPU utilization (in %)."),
         Counter(field: "DCGM_FI_DEV_MEM_COPY_UTIL", kind: .gauge, help: "Memory utilization (in %)."),
@@ -78,41 +81,80 @@ public struct DCGMCounterList: Sendable, Equatable {
         Counter(field: "DCGM_FI_DEV_FB_FREE", kind: .gauge, help: "Framebuffer memory free (in MiB)."),
         Counter(field: "DCGM_FI_DEV_FB_USED", kind: .gauge, help: "Framebuffer memory used (in MiB)."),
         Counter(field: "DCGM_FI_DEV_FB_RESERVED", kind: .gauge, help: "Framebuffer memory reserved (in MiB)."),
-        Counter(field: "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL", kind: .counter, help: "Total number of NVLink bandwidth counters for all lanes."),
-        Counter(field: "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", kind: .counter, help: "Number of remapped rows for uncorrectable errors"),
-        Counter(field: "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", kind: .counter, help: "Number of remapped rows for correctable errors"),
+        Counter(
+            field: "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL", kind: .counter,
+            help: "Total number of NVLink bandwidth counters for all lanes."),
+        Counter(
+            field: "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", kind: .counter,
+            help: "Number of remapped rows for uncorrectable errors"),
+        Counter(
+            field: "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", kind: .counter,
+            help: "Number of remapped rows for correctable errors"),
         Counter(field: "DCGM_FI_DEV_ROW_REMAP_FAILURE", kind: .gauge, help: "Whether remapping of rows has failed"),
         Counter(field: "DCGM_FI_DRIVER_VERSION", kind: .label, help: "Driver Version"),
-        Counter(field: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", kind: .gauge, help: "Ratio of time the graphics engine is active."),
-        Counter(field: "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", kind: .gauge, help: "Ratio of cycles the tensor (HMMA) pipe is active."),
-        Counter(field: "DCGM_FI_PROF_DRAM_ACTIVE", kind: .gauge, help: "Ratio of cycles the device memory interface is active sending or receiving data."),
-        Counter(field: "DCGM_FI_PROF_PCIE_TX_BYTES", kind: .gauge, help: "The rate of data transmitted over the PCIe bus - including both protocol headers and data payloads - in bytes per second."),
-        Counter(field: "DCGM_FI_PROF_PCIE_RX_BYTES", kind: .gauge, help: "The rate of data received over the PCIe bus - including both protocol headers and data payloads - in bytes per second."),
+        Counter(
+            field: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", kind: .gauge, help: "Ratio of time the graphics engine is active."),
+        Counter(
+            field: "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", kind: .gauge,
+            help: "Ratio of cycles the tensor (HMMA) pipe is active."),
+        Counter(
+            field: "DCGM_FI_PROF_DRAM_ACTIVE", kind: .gauge,
+            help: "Ratio of cycles the device memory interface is active sending or receiving data."),
+        Counter(
+            field: "DCGM_FI_PROF_PCIE_TX_BYTES", kind: .gauge,
+            help:
+                "The rate of data transmitted over the PCIe bus - including both protocol headers and data payloads - in bytes per second."
+        ),
+        Counter(
+            field: "DCGM_FI_PROF_PCIE_RX_BYTES", kind: .gauge,
+            help:
+                "The rate of data received over the PCIe bus - including both protocol headers and data payloads - in bytes per second."
+        ),
     ])
 
     /// Vigil's default: dcgm-exporter's defaults plus the health fields an operator needs on day one
     /// (ECC totals, retired pages, NVLink errors, limits and thresholds), which dcgm-exporter leaves commented out.
-    public static let vigilDefaults = DCGMCounterList(counters: dcgmExporterDefaults.counters + [
-        Counter(field: "DCGM_FI_DEV_FB_TOTAL", kind: .gauge, help: "Framebuffer memory total (in MiB)."),
-        Counter(field: "DCGM_FI_DEV_MAX_SM_CLOCK", kind: .gauge, help: "Maximum SM clock frequency (in MHz)."),
-        Counter(field: "DCGM_FI_DEV_SLOWDOWN_TEMP", kind: .gauge, help: "Slowdown temperature threshold (in C)."),
-        Counter(field: "DCGM_FI_DEV_SHUTDOWN_TEMP", kind: .gauge, help: "Shutdown temperature threshold (in C)."),
-        Counter(field: "DCGM_FI_DEV_POWER_MGMT_LIMIT", kind: .gauge, help: "Power management limit (in W)."),
-        Counter(field: "DCGM_FI_DEV_FAN_SPEED", kind: .gauge, help: "Fan speed (in 0-100%)."),
-        Counter(field: "DCGM_FI_DEV_PSTATE", kind: .gauge, help: "Performance state (P-state) 0-15. 0=highest."),
-        Counter(field: "DCGM_FI_DEV_PCIE_LINK_GEN", kind: .gauge, help: "PCIe current link generation."),
-        Counter(field: "DCGM_FI_DEV_PCIE_LINK_WIDTH", kind: .gauge, help: "PCIe current link width."),
-        Counter(field: "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", kind: .counter, help: "Total number of single-bit volatile ECC errors."),
-        Counter(field: "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", kind: .counter, help: "Total number of double-bit volatile ECC errors."),
-        Counter(field: "DCGM_FI_DEV_ECC_SBE_AGG_TOTAL", kind: .counter, help: "Total number of single-bit persistent ECC errors."),
-        Counter(field: "DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", kind: .counter, help: "Total number of double-bit persistent ECC errors."),
-        Counter(field: "DCGM_FI_DEV_RETIRED_SBE", kind: .counter, help: "Total number of retired pages due to single-bit errors."),
-        Counter(field: "DCGM_FI_DEV_RETIRED_DBE", kind: .counter, help: "Total number of retired pages due to double-bit errors."),
-        Counter(field: "DCGM_FI_DEV_RETIRED_PENDING", kind: .counter, help: "Total number of pages pending retirement."),
-        Counter(field: "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", kind: .counter, help: "Total number of NVLink flow-control CRC errors."),
-        Counter(field: "DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL", kind: .counter, help: "Total number of NVLink retries."),
-        Counter(field: "DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL", kind: .counter, help: "Total number of NVLink recovery errors."),
-    ])
+    public static let vigilDefaults = DCGMCounterList(
+        counters: dcgmExporterDefaults.counters + [
+            Counter(field: "DCGM_FI_DEV_FB_TOTAL", kind: .gauge, help: "Framebuffer memory total (in MiB)."),
+            Counter(field: "DCGM_FI_DEV_MAX_SM_CLOCK", kind: .gauge, help: "Maximum SM clock frequency (in MHz)."),
+            Counter(field: "DCGM_FI_DEV_SLOWDOWN_TEMP", kind: .gauge, help: "Slowdown temperature threshold (in C)."),
+            Counter(field: "DCGM_FI_DEV_SHUTDOWN_TEMP", kind: .gauge, help: "Shutdown temperature threshold (in C)."),
+            Counter(field: "DCGM_FI_DEV_POWER_MGMT_LIMIT", kind: .gauge, help: "Power management limit (in W)."),
+            Counter(field: "DCGM_FI_DEV_FAN_SPEED", kind: .gauge, help: "Fan speed (in 0-100%)."),
+            Counter(field: "DCGM_FI_DEV_PSTATE", kind: .gauge, help: "Performance state (P-state) 0-15. 0=highest."),
+            Counter(field: "DCGM_FI_DEV_PCIE_LINK_GEN", kind: .gauge, help: "PCIe current link generation."),
+            Counter(field: "DCGM_FI_DEV_PCIE_LINK_WIDTH", kind: .gauge, help: "PCIe current link width."),
+            Counter(
+                field: "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", kind: .counter,
+                help: "Total number of single-bit volatile ECC errors."),
+            Counter(
+                field: "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", kind: .counter,
+                help: "Total number of double-bit volatile ECC errors."),
+            Counter(
+                field: "DCGM_FI_DEV_ECC_SBE_AGG_TOTAL", kind: .counter,
+                help: "Total number of single-bit persistent ECC errors."),
+            Counter(
+                field: "DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", kind: .counter,
+                help: "Total number of double-bit persistent ECC errors."),
+            Counter(
+                field: "DCGM_FI_DEV_RETIRED_SBE", kind: .counter,
+                help: "Total number of retired pages due to single-bit errors."),
+            Counter(
+                field: "DCGM_FI_DEV_RETIRED_DBE", kind: .counter,
+                help: "Total number of retired pages due to double-bit errors."),
+            Counter(
+                field: "DCGM_FI_DEV_RETIRED_PENDING", kind: .counter, help: "Total number of pages pending retirement."),
+            Counter(
+                field: "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", kind: .counter,
+                help: "Total number of NVLink flow-control CRC errors."),
+            Counter(
+                field: "DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL", kind: .counter,
+                help: "Total number of NVLink retries."),
+            Counter(
+                field: "DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL", kind: .counter,
+                help: "Total number of NVLink recovery errors."),
+        ])
 }
 
 extension StringProtocol {

@@ -25,7 +25,9 @@ public enum GPUBackendChoice: String, Sendable, CaseIterable {
     /// An explicit choice that can't work throws (with the reason); `auto` only throws when a driver is
     /// there but broken, since silently showing no GPUs would hide exactly the problem to see.
     /// `notes` receives what auto-detection tried, for the log.
-    public func makeBackend(_ settings: Settings, notes: (String) -> Void = { _ in }) throws(GPUError) -> (any GPUBackend)? {
+    public func makeBackend(_ settings: Settings, notes: (String) -> Void = { _ in }) throws(GPUError) -> (
+        any GPUBackend
+    )? {
         switch self {
         case .none:
             return nil
@@ -41,7 +43,7 @@ public enum GPUBackendChoice: String, Sendable, CaseIterable {
         case .auto:
             do {
                 return try NVMLBackend(libraryPath: settings.nvmlLibrary)
-            } catch where error.code == .unavailable {
+            } catch  where error.code == .unavailable {
                 notes("NVML not available: \(error.message)")
             }
             let smi = NvidiaSMIBackend()

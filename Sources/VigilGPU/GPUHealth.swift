@@ -40,20 +40,29 @@ public struct GPUHealth: Sendable, Equatable, Codable {
             if rows.failure { add(.crit, "row remapping failed", .contactSupport) }
             if rows.pending { add(.warn, "row remap pending a GPU reset", .resetGPU) }
         }
-        if let pages = reading.retiredPages, pages.pending { add(.warn, "page retirement pending a driver reload", .resetGPU) }
+        if let pages = reading.retiredPages, pages.pending {
+            add(.warn, "page retirement pending a driver reload", .resetGPU)
+        }
         if let uncorrected = reading.ecc?.volatileUncorrected, uncorrected > 0 {
             add(.crit, "\(Int(uncorrected)) uncorrectable ECC error(s) since the driver loaded", .resetGPU)
         }
         if let code = reading.lastXID, code != 0 {
             let entry = XIDCatalog.entry(for: code)
             let status: Status = entry.severity == .critical ? .crit : entry.severity == .warning ? .warn : .ok
-            if status != .ok { findings.append(Finding(status: status, reason: "XID \(code): \(entry.meaning)", action: entry.action.rawValue)) }
+            if status != .ok {
+                findings.append(
+                    Finding(status: status, reason: "XID \(code): \(entry.meaning)", action: entry.action.rawValue))
+            }
         }
         if let temperature = reading.gpuTemperatureCelsius {
             if let shutdown = reading.shutdownTemperatureCelsius, temperature >= shutdown - 5 {
-                add(.crit, "temperature \(Int(temperature)) °C is near shutdown (\(Int(shutdown)) °C)", .checkPowerAndCooling)
+                add(
+                    .crit, "temperature \(Int(temperature)) °C is near shutdown (\(Int(shutdown)) °C)",
+                    .checkPowerAndCooling)
             } else if let slowdown = reading.slowdownTemperatureCelsius, temperature >= slowdown {
-                add(.warn, "temperature \(Int(temperature)) °C is above slowdown (\(Int(slowdown)) °C)", .checkPowerAndCooling)
+                add(
+                    .warn, "temperature \(Int(temperature)) °C is above slowdown (\(Int(slowdown)) °C)",
+                    .checkPowerAndCooling)
             }
         }
         if let reasons = reading.clockEventReasons {
@@ -71,7 +80,9 @@ public struct GPUHealth: Sendable, Equatable, Codable {
         }
         let activeLinks = reading.nvlinks.filter(\.isActive).count
         if activeLinks > 0 && activeLinks < reading.nvlinks.count {
-            add(.warn, "\(reading.nvlinks.count - activeLinks) of \(reading.nvlinks.count) NVLink links down", .checkNVLink)
+            add(
+                .warn, "\(reading.nvlinks.count - activeLinks) of \(reading.nvlinks.count) NVLink links down",
+                .checkNVLink)
         }
         findings.sort { $0.status > $1.status }
         return GPUHealth(status: findings.first?.status ?? .ok, findings: findings)

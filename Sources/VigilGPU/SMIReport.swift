@@ -51,9 +51,13 @@ public enum SMIReport {
                 health.status.rawValue,
             ])
         }
-        lines += table(header: header, rows: rows, color: color ? { row, column, text in
-            column == header.count - 1 && row < healthColumn.count ? paint(text, healthColumn[row].status) : text
-        } : nil)
+        lines += table(
+            header: header, rows: rows,
+            color: color
+                ? { row, column, text in
+                    column == header.count - 1 && row < healthColumn.count
+                        ? paint(text, healthColumn[row].status) : text
+                } : nil)
         let problems = zip(readings, healthColumn).filter { $0.1.status != .ok }
         if !problems.isEmpty {
             lines.append("")
@@ -78,7 +82,8 @@ public enum SMIReport {
                     process.usedMemoryBytes.map { "\(Int($0 / 1_048_576)) MiB" } ?? "n/a",
                 ]
             }
-            lines += table(header: ["GPU", "PID", "User", "Job/Pod", "Process", "Memory"], rows: processRows, color: nil)
+            lines += table(
+                header: ["GPU", "PID", "User", "Job/Pod", "Process", "Memory"], rows: processRows, color: nil)
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -90,16 +95,19 @@ public enum SMIReport {
 
     private static func power(_ reading: GPUReading) -> String {
         guard let usage = reading.powerUsageWatts else { return "n/a" }
-        guard let limit = reading.enforcedPowerLimitWatts ?? reading.powerLimitWatts else { return "\(Int(usage.rounded())) W" }
+        guard let limit = reading.enforcedPowerLimitWatts ?? reading.powerLimitWatts else {
+            return "\(Int(usage.rounded())) W"
+        }
         return "\(Int(usage.rounded())) / \(Int(limit.rounded())) W"
     }
 
     private static func paint(_ text: String, _ status: GPUHealth.Status) -> String {
-        let code = switch status {
-        case .ok: "32"
-        case .warn: "33"
-        case .crit: "1;31"
-        }
+        let code =
+            switch status {
+            case .ok: "32"
+            case .warn: "33"
+            case .crit: "1;31"
+            }
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
@@ -113,7 +121,9 @@ public enum SMIReport {
         }
         func render(_ cells: [String], row: Int?) -> String {
             cells.enumerated().map { column, cell in
-                let padded = column == cells.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                let padded =
+                    column == cells.count - 1
+                    ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                 guard let row, let color else { return padded }
                 return color(row, column, padded)
             }.joined(separator: "  ")

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The `sim` GPU backend: one machine's GPUs from a one-node ``SimulatedFleet``
 /// (`vigil agent --gpu-backend sim --sim-gpus 8 --sim-profile h100`).

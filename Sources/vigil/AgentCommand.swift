@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import VigilAgent
@@ -8,7 +8,7 @@ import VigilGPU
 import VigilModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct AgentCommand: AsyncParsableCommand {
@@ -40,15 +40,21 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated host collectors to enable (default: all).", valueName: "names"))
     var hostCollectors: String?
 
-    @Option(name: .customLong("no-collector"), help: ArgumentHelp("Disable a collector (repeatable).", valueName: "name"))
+    @Option(
+        name: .customLong("no-collector"), help: ArgumentHelp("Disable a collector (repeatable).", valueName: "name"))
     var disabledCollectors: [String] = []
 
-    @Option(help: ArgumentHelp("Serve scrapes within this time of the last collection from the cache.", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "Serve scrapes within this time of the last collection from the cache.", valueName: "duration"))
     var cacheTTL = "1s"
 
     @OptionGroup var gpu: GPUOptions
 
-    @Option(help: ArgumentHelp("GPU fields to export, in dcgm-exporter's counters-CSV format (default: dcgm-exporter's defaults plus ECC, retired pages, NVLink errors, limits).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "GPU fields to export, in dcgm-exporter's counters-CSV format (default: dcgm-exporter's defaults plus ECC, retired pages, NVLink errors, limits).",
+            valueName: "file"))
     var collectors: String?
 
     @Option(help: "Name of the host label on GPU metrics: Hostname (as dcgm-exporter) or hostname.")
@@ -87,7 +93,8 @@ struct AgentCommand: AsyncParsableCommand {
         do {
             if let backend = try gpu.makeBackend(logger: logger) {
                 let format = DCGMExporterFormat(
-                    counters: try counterList(logger: logger), hostname: GPUOptions.hostname, hostnameLabel: hostnameLabel)
+                    counters: try counterList(logger: logger), hostname: GPUOptions.hostname,
+                    hostnameLabel: hostnameLabel)
                 extra.append(GPUCollector(backend: backend, format: format))
                 logger.info("GPU backend", metadata: ["backend": "\(backend.name)"])
             } else {
@@ -128,7 +135,9 @@ struct AgentCommand: AsyncParsableCommand {
         do {
             let (list, skipped) = try DCGMCounterList.parse(String(decoding: data, as: UTF8.self))
             if !skipped.isEmpty {
-                logger.warning("counters Vigil cannot supply are skipped", metadata: ["fields": "\(skipped.joined(separator: ","))"])
+                logger.warning(
+                    "counters Vigil cannot supply are skipped",
+                    metadata: ["fields": "\(skipped.joined(separator: ","))"])
             }
             return list
         } catch {

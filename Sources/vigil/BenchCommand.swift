@@ -40,10 +40,17 @@ struct HostBench: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("host collection + text encoding, \(result.iterations) runs, \(result.samples) samples, \(result.encodedBytes) bytes")
-        print(String(format: "  wall: mean %.0f µs, p50 %.0f µs, p99 %.0f µs", result.meanMicroseconds, result.p50Microseconds, result.p99Microseconds))
-        print(String(format: "  cpu:  %.0f µs per collection = %.3f %% of one core at a 1 s interval",
-                     result.cpuMicrosecondsPerCollection, result.corePercent(atInterval: 1)))
+        print(
+            "host collection + text encoding, \(result.iterations) runs, \(result.samples) samples, \(result.encodedBytes) bytes"
+        )
+        print(
+            String(
+                format: "  wall: mean %.0f µs, p50 %.0f µs, p99 %.0f µs", result.meanMicroseconds,
+                result.p50Microseconds, result.p99Microseconds))
+        print(
+            String(
+                format: "  cpu:  %.0f µs per collection = %.3f %% of one core at a 1 s interval",
+                result.cpuMicrosecondsPerCollection, result.corePercent(atInterval: 1)))
     }
 }
 
@@ -71,8 +78,10 @@ struct ExpositionBench: ParsableCommand {
             input = ExpositionInput.repeated(families, format: parseFormat, toBytes: 10_000_000)
         }
         let result = ExpositionBenchmark.run(input: input, format: parseFormat, seconds: seconds)
-        print(String(format: "parsed %d bytes (%d samples) repeatedly: %.1f MB/s, %.2f M samples/s",
-                     input.count, result.samples, result.bytesPerSecond / 1e6, result.samplesPerSecond / 1e6))
+        print(
+            String(
+                format: "parsed %d bytes (%d samples) repeatedly: %.1f MB/s, %.2f M samples/s",
+                input.count, result.samples, result.bytesPerSecond / 1e6, result.samplesPerSecond / 1e6))
     }
 }
 
@@ -91,10 +100,14 @@ struct GPUBench: ParsableCommand {
         }
         let result = try GPUCollectionBenchmark.run(backend: backend, iterations: iterations)
         print("\(backend.name): \(result.gpus) GPUs, \(result.samples) samples, \(result.iterations) runs")
-        print(String(format: "  wall: mean %.1f µs (p99 %.1f µs) = %.1f µs per GPU, of which the backend read %.1f µs",
-                     result.meanMicroseconds, result.p99Microseconds, result.microsecondsPerGPU,
-                     result.readMicrosecondsPerGPU))
-        print(String(format: "  cpu:  %.1f µs per collection = %.3f %% of one core at a 1 s interval",
-                     result.cpuMicrosecondsPerCollection, result.cpuMicrosecondsPerCollection / 1e4))
+        print(
+            String(
+                format: "  wall: mean %.1f µs (p99 %.1f µs) = %.1f µs per GPU, of which the backend read %.1f µs",
+                result.meanMicroseconds, result.p99Microseconds, result.microsecondsPerGPU,
+                result.readMicrosecondsPerGPU))
+        print(
+            String(
+                format: "  cpu:  %.1f µs per collection = %.3f %% of one core at a 1 s interval",
+                result.cpuMicrosecondsPerCollection, result.cpuMicrosecondsPerCollection / 1e4))
     }
 }

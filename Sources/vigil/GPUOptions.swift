@@ -15,7 +15,9 @@ struct GPUOptions: ParsableArguments {
     @Option(help: "With --gpu-backend sim: a100, h100, h200 or l40s.")
     var simProfile = "h100"
 
-    @Option(help: ArgumentHelp("NVML library to load (default: $VIGIL_NVML_LIBRARY, else libnvidia-ml.so.1).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "NVML library to load (default: $VIGIL_NVML_LIBRARY, else libnvidia-ml.so.1).", valueName: "path"))
     var nvmlLibrary: String?
 
     func validate() throws {

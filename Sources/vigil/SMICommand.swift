@@ -29,11 +29,14 @@ struct SMICommand: AsyncParsableCommand {
     @Flag(help: "Print readings and verdicts as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Read an `nvidia-smi -q -x` output file instead of this machine's GPUs.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Read an `nvidia-smi -q -x` output file instead of this machine's GPUs.", valueName: "file"))
     var fromXML: String?
 
     func validate() throws {
-        if interval != nil && !watch { throw ValidationError("an interval goes with --watch, e.g. vigil smi --watch 2") }
+        if interval != nil && !watch {
+            throw ValidationError("an interval goes with --watch, e.g. vigil smi --watch 2")
+        }
         if let interval, !(interval >= 0.1 && interval <= 3600) {
             throw ValidationError("--watch interval must be 0.1 to 3600 seconds, e.g. --watch 2")
         }

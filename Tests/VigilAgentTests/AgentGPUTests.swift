@@ -18,17 +18,25 @@ import VigilModel
         #expect(util.samples.count == 4)
         #expect(util.samples.map { $0.labels["gpu"] } == ["0", "1", "2", "3"])
         let labels = util.samples[0].labels
-        #expect(labels.map(\.name).sorted() == ["DCGM_FI_DRIVER_VERSION", "Hostname", "UUID", "device", "gpu", "modelName", "pci_bus_id"])
+        #expect(
+            labels.map(\.name).sorted() == [
+                "DCGM_FI_DRIVER_VERSION", "Hostname", "UUID", "device", "gpu", "modelName", "pci_bus_id",
+            ])
         #expect(labels["modelName"] == "NVIDIA H200")
         #expect(labels["device"] == "nvidia0")
         #expect(families.contains { $0.name == "vigil_gpu_clock_event_reason" })
-        #expect(families.first { $0.name == "vigil_collector_errors_total" }?.samples.first { $0.labels["collector"] == "gpu" }?.value == 0)
+        #expect(
+            families.first { $0.name == "vigil_collector_errors_total" }?.samples.first {
+                $0.labels["collector"] == "gpu"
+            }?.value == 0)
     }
 
     /// Every metric NVIDIA's DCGM Grafana dashboard (12239) queries is served by the simulated backend.
     @Test(.enabled(if: SharedFolder.available, "../shared is absent: Grafana dashboard check skipped"))
     func everyMetricOfTheDCGMDashboard() async throws {
-        let dashboard = try String(contentsOf: SharedFolder.root.appendingPathComponent("fixtures/grafana/dcgm-exporter-dashboard.json"), encoding: .utf8)
+        let dashboard = try String(
+            contentsOf: SharedFolder.root.appendingPathComponent("fixtures/grafana/dcgm-exporter-dashboard.json"),
+            encoding: .utf8)
         let used = Set(dashboard.matches(of: /DCGM_FI_[A-Z0-9_]+/).map { String($0.output) })
         #expect(used.count >= 5)
         let served = Set(try await Self.scrape(["--gpu-backend", "sim", "--sim-gpus", "2"]).map(\.name))
@@ -36,8 +44,10 @@ import VigilModel
     }
 
     @Test func hostnameLabelAndCountersFile() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-counters-\(UUID().uuidString).csv")
-        try "# ours\nDCGM_FI_DEV_GPU_TEMP, gauge, GPU temperature (in C).\nDCGM_FI_PROF_SM_ACTIVE, gauge, not supplied\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vigil-counters-\(UUID().uuidString).csv")
+        try
+            "# ours\nDCGM_FI_DEV_GPU_TEMP, gauge, GPU temperature (in C).\nDCGM_FI_PROF_SM_ACTIVE, gauge, not supplied\n"
             .write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let families = try await Self.scrape([
@@ -49,18 +59,24 @@ import VigilModel
     }
 
     @Test func badCountersFileStopsTheAgentWithTheLine() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-counters-\(UUID().uuidString).csv")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vigil-counters-\(UUID().uuidString).csv")
         try "DCGM_FI_DEV_GPU_TEMP, sometimes, x\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try ExternalTools.run(
-            ExternalTools.vigilBinary, ["agent", "--listen", "127.0.0.1:0", "--gpu-backend", "sim", "--collectors", file.path])
+            ExternalTools.vigilBinary,
+            ["agent", "--listen", "127.0.0.1:0", "--gpu-backend", "sim", "--collectors", file.path])
         #expect(result.status == 1)
         #expect(result.output.contains("line 1: type \"sometimes\" is not gauge, counter or label"), "\(result.output)")
     }
 
     @Test func explicitBackendThatCannotWorkIsAnError() throws {
         let result = try ExternalTools.run(
-            ExternalTools.vigilBinary, ["agent", "--listen", "127.0.0.1:0", "--gpu-backend", "nvml", "--nvml-library", "/nonexistent/libnvidia-ml.so.1"])
+            ExternalTools.vigilBinary,
+            [
+                "agent", "--listen", "127.0.0.1:0", "--gpu-backend", "nvml", "--nvml-library",
+                "/nonexistent/libnvidia-ml.so.1",
+            ])
         #expect(result.status == 1)
         #expect(result.output.contains("--gpu-backend nvml"), "\(result.output)")
     }
@@ -92,14 +108,16 @@ import VigilModel
         #expect(text.status == 0)
         #expect(text.output.contains("2 GPU(s)"))
         #expect(text.output.contains("Health"))
-        let json = try ExternalTools.run(ExternalTools.vigilBinary, ["smi", "--gpu-backend", "sim", "--sim-gpus", "2", "--json"])
+        let json = try ExternalTools.run(
+            ExternalTools.vigilBinary, ["smi", "--gpu-backend", "sim", "--sim-gpus", "2", "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect((object?["gpus"] as? [Any])?.count == 2)
     }
 
     @Test(.enabled(if: SharedFolder.available, "../shared is absent: nvidia-smi XML fixture skipped"))
     func smiReadsAnXMLCapture() throws {
-        let path = SharedFolder.root.appendingPathComponent("fixtures/gpu/nvidia-smi/xml/telegraf__a100-sxm4-v12.xml").path
+        let path = SharedFolder.root.appendingPathComponent("fixtures/gpu/nvidia-smi/xml/telegraf__a100-sxm4-v12.xml")
+            .path
         let result = try ExternalTools.run(ExternalTools.vigilBinary, ["smi", "--from-xml", path])
         #expect(result.status == 0)
         #expect(result.output.contains("NVIDIA A100-SXM4-80GB"))

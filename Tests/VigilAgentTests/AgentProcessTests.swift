@@ -52,7 +52,8 @@ import VigilModel
     /// (`node_memory_MemAvailable_bytes`) are CamelCase. Vigil keeps them, because every node_exporter
     /// dashboard and alert uses exactly those names.
     static func isNodeExporterNamingLint(_ line: Substring) -> Bool {
-        line.hasPrefix("node_memory_") && line.hasSuffix("metric names should be written in 'snake_case' not 'camelCase'")
+        line.hasPrefix("node_memory_")
+            && line.hasSuffix("metric names should be written in 'snake_case' not 'camelCase'")
     }
 
     @Test(.enabled(if: ExternalTools.shouldRun("promtool"), "promtool not installed (apt-get install prometheus)"))
@@ -88,10 +89,12 @@ import VigilModel
             """
         try config.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
         let port = ExternalTools.freePort()
-        let prometheus = try ChildProcess(prometheusPath, [
-            "--config.file=\(directory.path)/prometheus.yml", "--storage.tsdb.path=\(directory.path)/data",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ])
+        let prometheus = try ChildProcess(
+            prometheusPath,
+            [
+                "--config.file=\(directory.path)/prometheus.yml", "--storage.tsdb.path=\(directory.path)/data",
+                "--web.listen-address=127.0.0.1:\(port)",
+            ])
         defer { prometheus.stop() }
         let api = "http://127.0.0.1:\(port)/api/v1"
         var target_: [String: Any] = [:]
@@ -114,13 +117,16 @@ import VigilModel
         #expect(entries.first?["type"] as? String == "counter", "counter metadata under its OpenMetrics family name")
     }
 
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-                   "needs root and setpriv to start the agent as user nobody"))
+    @Test(
+        .enabled(
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+            "needs root and setpriv to start the agent as user nobody"))
     func runsAsAnUnprivilegedUser() async throws {
         let (agent, base) = try await ChildProcess.agent(
             launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
         defer { agent.stop() }
-        let families = try ExpositionParser.parseFamilies(bytes: try await ExternalTools.get(base + "/metrics"), format: .text)
+        let families = try ExpositionParser.parseFamilies(
+            bytes: try await ExternalTools.get(base + "/metrics"), format: .text)
         let errors = families.first { $0.name == "vigil_collector_errors_total" }?.samples ?? []
         #expect(families.contains { $0.name == "node_filesystem_avail_bytes" })
         #expect(families.contains { $0.name == "node_disk_reads_completed_total" })

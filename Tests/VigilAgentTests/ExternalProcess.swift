@@ -50,12 +50,15 @@ enum ExternalTools {
     }
 
     /// Runs a command to completion with `input` on stdin; returns exit status and combined output.
-    static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> (status: Int32, output: String) {
+    static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let stdin = Pipe()
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString).out")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vigil-test-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         defer { try? FileManager.default.removeItem(at: output) }
@@ -82,7 +85,8 @@ final class ChildProcess: @unchecked Sendable {
     let logPath: String
 
     init(_ executable: String, _ arguments: [String]) throws {
-        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-child-\(UUID().uuidString).log").path
+        logPath =
+            FileManager.default.temporaryDirectory.appendingPathComponent("vigil-child-\(UUID().uuidString).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: executable)

@@ -65,9 +65,10 @@ import VigilModel
         return (exporter, url)
     }
 
-    @Test(.enabled(
-        if: ExternalTools.shouldRun("prometheus-node-exporter"),
-        "node_exporter not installed (apt-get install prometheus-node-exporter)"))
+    @Test(
+        .enabled(
+            if: ExternalTools.shouldRun("prometheus-node-exporter"),
+            "node_exporter not installed (apt-get install prometheus-node-exporter)"))
     func sharedMetricsAgreeWithNodeExporter() async throws {
         let (exporter, exporterURL) = try await Self.startNodeExporter()
         defer { exporter.stop() }
@@ -115,9 +116,10 @@ import VigilModel
 
     /// node_exporter's live output, parsed and encoded again by Vigil, comes out byte for byte the same:
     /// the parser loses nothing and the encoder writes what Go's client library writes (floats, escaping).
-    @Test(.enabled(
-        if: ExternalTools.shouldRun("prometheus-node-exporter"),
-        "node_exporter not installed (apt-get install prometheus-node-exporter)"))
+    @Test(
+        .enabled(
+            if: ExternalTools.shouldRun("prometheus-node-exporter"),
+            "node_exporter not installed (apt-get install prometheus-node-exporter)"))
     func nodeExporterOutputRoundTripsByteForByte() async throws {
         let (exporter, url) = try await Self.startNodeExporter()
         defer { exporter.stop() }

@@ -46,11 +46,12 @@ import VigilModel
         #expect(output.metrics.value("node_memory_MemTotal_bytes") == 16_000_000.0 * 1024)
         #expect(output.metrics.value("node_memory_MemAvailable_bytes") == 8_000_000.0 * 1024)
         #expect(output.metrics.families.count == 2)
-        #expect(output.issues.map(\.message) == [
-            "line 2: malformed line \"this line is garbage\"",
-            "line 3: malformed line \"MemFree:        x kB\"",
-            "line 5: unknown unit \"MB\"",
-        ])
+        #expect(
+            output.issues.map(\.message) == [
+                "line 2: malformed line \"this line is garbage\"",
+                "line 3: malformed line \"MemFree:        x kB\"",
+                "line 5: unknown unit \"MB\"",
+            ])
     }
 
     @Test func diskstatsShortAndNonNumericLines() {
@@ -76,9 +77,10 @@ import VigilModel
         let output = host.run(NetworkDeviceCollector())
         #expect(output.metrics.value("node_network_transmit_compressed_total", ["device": "eth0"]) == 16)
         #expect(output.metrics.samples("node_network_receive_bytes_total").count == 1)
-        #expect(output.issues.map(\.message) == [
-            "line 4: no ':' after the interface name", "line 5: expected 16 numbers for eth2",
-        ])
+        #expect(
+            output.issues.map(\.message) == [
+                "line 4: no ':' after the interface name", "line 5: expected 16 numbers for eth2",
+            ])
     }
 
     @Test func vanishedInterfaceAndNonNumericAttribute() {

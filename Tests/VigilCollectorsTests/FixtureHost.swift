@@ -8,7 +8,8 @@ struct FixtureHost {
     let root: String
 
     init(_ name: String) {
-        root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        root =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures").appendingPathComponent(name).path
     }
 

@@ -58,7 +58,10 @@ import VigilModel
         let output = host.run(DiskStatsCollector())
         #expect(output.issues.isEmpty)
         let metrics = output.metrics
-        #expect(Set(metrics.samples("node_disk_reads_completed_total").compactMap { $0.labels["device"] }) == ["nvme0n1", "nvme1n1", "sda"])
+        #expect(
+            Set(metrics.samples("node_disk_reads_completed_total").compactMap { $0.labels["device"] }) == [
+                "nvme0n1", "nvme1n1", "sda",
+            ])
         #expect(metrics.value("node_disk_read_bytes_total", ["device": "nvme0n1"]) == 9_401_802.0 * 512)
         #expect(metrics.value("node_disk_write_time_seconds_total", ["device": "nvme0n1"]) == 2287.121)
         #expect(metrics.value("node_disk_io_now", ["device": "nvme1n1"]) == 2)
@@ -80,7 +83,9 @@ import VigilModel
         #expect(mounts == ["/", "/data", "/mnt/scratch disk"])
         #expect(output.metrics.value("node_filesystem_readonly", ["mountpoint": "/mnt/scratch disk"]) == 1)
         #expect(output.metrics.value("node_filesystem_readonly", ["mountpoint": "/data"]) == 0)
-        #expect(output.metrics.samples("node_filesystem_size_bytes", ["mountpoint": "/data"]).first?.labels["fstype"] == "xfs")
+        #expect(
+            output.metrics.samples("node_filesystem_size_bytes", ["mountpoint": "/data"]).first?.labels["fstype"]
+                == "xfs")
         let size = output.metrics.value("node_filesystem_size_bytes", ["mountpoint": "/"]) ?? 0
         let avail = output.metrics.value("node_filesystem_avail_bytes", ["mountpoint": "/"]) ?? -1
         #expect(size > 0 && avail >= 0 && avail <= size)
@@ -127,8 +132,11 @@ import VigilModel
         let info = metrics.samples("node_infiniband_info", ["device": "mlx5_0"]).first
         #expect(info?.labels["firmware_version"] == "20.39.1002")
         #expect(info?.labels["hca_type"] == "MT4123")
-        #expect(metrics.samples("vigil_infiniband_port_info", ["device": "mlx5_1"]).first?.labels["link_layer"] == "Ethernet")
-        #expect(metrics.value("vigil_infiniband_hw_counter_total", ["device": "mlx5_1", "counter": "np_cnp_sent"]) == 42)
+        #expect(
+            metrics.samples("vigil_infiniband_port_info", ["device": "mlx5_1"]).first?.labels["link_layer"]
+                == "Ethernet")
+        #expect(
+            metrics.value("vigil_infiniband_hw_counter_total", ["device": "mlx5_1", "counter": "np_cnp_sent"]) == 42)
         #expect(metrics.value("node_infiniband_rate_bytes_per_second", ["device": "mlx5_1"]) == 50_000_000_000)
     }
 
@@ -142,7 +150,9 @@ import VigilModel
         #expect(metrics.value("node_hwmon_temp_max_celsius", ["chip": "platform_coretemp_0"]) == 80)
         #expect(metrics.value("node_hwmon_fan_rpm", ["chip": "platform_coretemp_0", "sensor": "fan1"]) == 1200)
         #expect(metrics.samples("node_hwmon_sensor_label").first?.labels["label"] == "Package id 0")
-        #expect(metrics.samples("node_hwmon_chip_names", ["chip": "platform_coretemp_0"]).first?.labels["chip_name"] == "coretemp")
+        #expect(
+            metrics.samples("node_hwmon_chip_names", ["chip": "platform_coretemp_0"]).first?.labels["chip_name"]
+                == "coretemp")
     }
 
     @Test func osRelease() {

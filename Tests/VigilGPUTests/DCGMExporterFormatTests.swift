@@ -74,11 +74,14 @@ func sampleReading(index: Int = 0) -> GPUReading {
     @Test func labelsInDCGMExporterOrder() {
         let metrics = format.metrics(for: [sampleReading()])
         let text = String(decoding: ExpositionEncoder.encode(metrics.families, format: .text), as: UTF8.self)
-        #expect(text.contains(
-            #"DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-00000000-1111-2222-3333-444444444444",pci_bus_id="00000000:10:00.0",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="gpu-node-01",DCGM_FI_DRIVER_VERSION="550.90.07"} 97"#
-        ))
+        #expect(
+            text.contains(
+                #"DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-00000000-1111-2222-3333-444444444444",pci_bus_id="00000000:10:00.0",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="gpu-node-01",DCGM_FI_DRIVER_VERSION="550.90.07"} 97"#
+            ))
         let lowercase = DCGMExporterFormat(counters: .dcgmExporterDefaults, hostname: "n1", hostnameLabel: "hostname")
-        let other = String(decoding: ExpositionEncoder.encode(lowercase.metrics(for: [sampleReading()]).families, format: .text), as: UTF8.self)
+        let other = String(
+            decoding: ExpositionEncoder.encode(lowercase.metrics(for: [sampleReading()]).families, format: .text),
+            as: UTF8.self)
         #expect(other.contains(#"modelName="NVIDIA H100 80GB HBM3",hostname="n1","#))
     }
 
@@ -121,14 +124,17 @@ func sampleReading(index: Int = 0) -> GPUReading {
         #expect(mig?.value == 13)
         #expect(mig?.labels["GPU_I_PROFILE"] == "1g.10gb")
         let text = String(decoding: ExpositionEncoder.encode(metrics.families, format: .text), as: UTF8.self)
-        #expect(text.contains(#"modelName="NVIDIA H100 80GB HBM3",GPU_I_PROFILE="1g.10gb",GPU_I_ID="3",Hostname="gpu-node-01""#))
+        #expect(
+            text.contains(
+                #"modelName="NVIDIA H100 80GB HBM3",GPU_I_PROFILE="1g.10gb",GPU_I_ID="3",Hostname="gpu-node-01""#))
     }
 
     /// dcgm-exporter's own default counter list, read from ../shared: every counter Vigil can supply is in
     /// Vigil's defaults with the same type, and only the ones no backend can supply are left out.
     @Test(.enabled(if: SharedFolder.available, "../shared is absent: dcgm-exporter counter list skipped"))
     func everyDefaultCounterOfDCGMExporter() throws {
-        let (list, skipped) = try DCGMCounterList.parse(SharedFolder.text("fixtures/gpu/dcgm-exporter/default-counters.csv"))
+        let (list, skipped) = try DCGMCounterList.parse(
+            SharedFolder.text("fixtures/gpu/dcgm-exporter/default-counters.csv"))
         #expect(skipped == ["DCGM_FI_DEV_VGPU_LICENSE_STATUS"])
         #expect(Set(skipped).isSubset(of: DCGMField.unsupported))
         #expect(list == DCGMCounterList.dcgmExporterDefaults)
@@ -137,7 +143,8 @@ func sampleReading(index: Int = 0) -> GPUReading {
             #expect(ours?.kind == counter.kind, "\(counter.field)")
         }
         // Every value field in the list is emitted for a fully populated reading.
-        let emitted = Set(DCGMExporterFormat(counters: list, hostname: "h").metrics(for: [sampleReading()]).families.map(\.name))
+        let emitted = Set(
+            DCGMExporterFormat(counters: list, hostname: "h").metrics(for: [sampleReading()]).families.map(\.name))
         for counter in list.counters where counter.kind != .label {
             #expect(emitted.contains(counter.field), "\(counter.field) not emitted")
         }
@@ -148,14 +155,16 @@ func sampleReading(index: Int = 0) -> GPUReading {
     func simulatorSuppliesEveryDefaultCounter() throws {
         let (list, _) = try DCGMCounterList.parse(SharedFolder.text("fixtures/gpu/dcgm-exporter/default-counters.csv"))
         let backend = try SimulatedBackend(gpus: 2, profile: .h100, seed: 7, now: { 1_700_000_000_000 })
-        let emitted = Set(DCGMExporterFormat(counters: list, hostname: "h").metrics(for: try backend.read()).families.map(\.name))
+        let emitted = Set(
+            DCGMExporterFormat(counters: list, hostname: "h").metrics(for: try backend.read()).families.map(\.name))
         for counter in list.counters where counter.kind != .label {
             #expect(emitted.contains(counter.field), "\(counter.field) not supplied by the simulator")
         }
     }
 
     @Test func countersFileAcceptsCommentsAndBlankLines() throws {
-        let (list, skipped) = try DCGMCounterList.parse("""
+        let (list, skipped) = try DCGMCounterList.parse(
+            """
             # Format: field, type, help
 
             DCGM_FI_DEV_GPU_TEMP,    gauge, GPU temperature (in C).
@@ -182,7 +191,10 @@ func sampleReading(index: Int = 0) -> GPUReading {
 }
 
 @Suite struct XIDAndHealthTests {
-    @Test(arguments: [(79, XIDCatalog.Severity.critical, XIDCatalog.Action.rebootNode), (48, .critical, .resetGPU), (13, .warning, .checkApplication), (45, .info, .none)])
+    @Test(arguments: [
+        (79, XIDCatalog.Severity.critical, XIDCatalog.Action.rebootNode), (48, .critical, .resetGPU),
+        (13, .warning, .checkApplication), (45, .info, .none),
+    ])
     func catalogue(code: Int, severity: XIDCatalog.Severity, action: XIDCatalog.Action) {
         let entry = XIDCatalog.entry(for: code)
         #expect(entry.severity == severity)
@@ -210,7 +222,9 @@ func sampleReading(index: Int = 0) -> GPUReading {
         reading.lastXID = 79
         let health = GPUHealth.assess(reading)
         #expect(health.status == .crit)
-        #expect(health.findings.first?.reason == "temperature 89 °C is near shutdown (92 °C)" || health.findings.first?.reason.hasPrefix("XID 79") == true)
+        #expect(
+            health.findings.first?.reason == "temperature 89 °C is near shutdown (92 °C)"
+                || health.findings.first?.reason.hasPrefix("XID 79") == true)
         #expect(health.findings.contains { $0.reason.hasPrefix("XID 79: GPU has fallen off the bus") })
     }
 

@@ -12,11 +12,15 @@ import VigilGPU
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "gpu-node-01 · 2 GPU(s) · driver 550.90.07 · CUDA ? · via sim")
         #expect(lines[2].hasPrefix("GPU  Name"))
-        #expect(lines[3].contains("97 %") && lines[3].contains("70000 / 81559 MiB") && lines[3].contains("sw_power_cap"))
+        #expect(
+            lines[3].contains("97 %") && lines[3].contains("70000 / 81559 MiB") && lines[3].contains("sw_power_cap"))
         #expect(lines[3].hasSuffix("OK"))
         #expect(lines[4].hasSuffix("CRIT"))
-        #expect(text.contains("GPU 1 CRIT: temperature 90 °C is near shutdown (92 °C) — check power delivery and cooling"))
-        #expect(text.contains("4242") && text.contains("job 123456") && text.contains("alice") && text.contains("69000 MiB"))
+        #expect(
+            text.contains("GPU 1 CRIT: temperature 90 °C is near shutdown (92 °C) — check power delivery and cooling"))
+        #expect(
+            text.contains("4242") && text.contains("job 123456") && text.contains("alice") && text.contains("69000 MiB")
+        )
         #expect(!text.contains("\u{1B}["))
     }
 

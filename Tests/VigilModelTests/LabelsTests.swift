@@ -78,10 +78,11 @@ import VigilModel
 }
 
 @Suite struct PrometheusDurationTests {
-    @Test(arguments: [
-        ("0", 0), ("1ms", 1), ("15s", 15_000), ("1m30s", 90_000), ("1h", 3_600_000), ("2d", 172_800_000),
-        ("1w", 604_800_000), ("1y", 31_536_000_000), ("1h30m15s500ms", 5_415_500),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("0", 0), ("1ms", 1), ("15s", 15_000), ("1m30s", 90_000), ("1h", 3_600_000), ("2d", 172_800_000),
+            ("1w", 604_800_000), ("1y", 31_536_000_000), ("1h30m15s500ms", 5_415_500),
+        ] as [(String, Int64)])
     func parses(text: String, milliseconds: Int64) {
         #expect(PrometheusDuration.milliseconds(text) == milliseconds)
     }
@@ -90,5 +91,33 @@ import VigilModel
     @Test(arguments: ["", "5", "1x", "s", "1s1m", "1s1s", "-1s", "1.5s", "99999999999999999999y", "106751991167y"])
     func rejects(text: String) {
         #expect(PrometheusDuration.milliseconds(text) == nil)
+    }
+}
+
+@Suite struct LabelMatcherTests {
+    @Test(arguments: [
+        (LabelMatcher.Kind.equal, "a", "a", true), (.equal, "a", "b", false), (.notEqual, "a", "b", true),
+        (.regexMatch, "foo", "foo", true), (.regexMatch, "foo", "foobar", false), (.regexMatch, "foo|bar", "bar", true),
+        (.regexMatch, "fo+", "fooo", true), (.regexMatch, ".*", "", true), (.regexMatch, ".+", "", false),
+        (.regexNoMatch, "foo.*", "foobar", false), (.regexNoMatch, "foo.*", "bar", true),
+        (.regexMatch, "a.b", "a\nb", true), (.regexMatch, "GPU-.*", "GPU-1234", true),
+    ])
+    func matching(kind: LabelMatcher.Kind, value: String, candidate: String, expected: Bool) throws {
+        #expect(try LabelMatcher(kind, "l", value).matches(candidate) == expected)
+    }
+
+    @Test func absentLabelMatchesAsEmpty() throws {
+        let labels: Labels = ["job": "node"]
+        #expect(try LabelMatcher(.equal, "instance", "").matches(labels))
+        #expect(try !LabelMatcher(.notEqual, "instance", "").matches(labels))
+        #expect(try LabelMatcher(.regexMatch, "instance", ".*").matchesEmpty)
+    }
+
+    @Test func invalidRegexIsAnError() {
+        #expect(throws: LabelMatcherError.self) { try LabelMatcher(.regexMatch, "job", "(unclosed") }
+    }
+
+    @Test func descriptionEscapes() throws {
+        #expect(try LabelMatcher(.regexMatch, "path", #"a"b"#).description == #"path=~"a\"b""#)
     }
 }
