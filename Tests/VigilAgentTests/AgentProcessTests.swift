@@ -119,9 +119,26 @@ import VigilModel
 
     @Test(
         .enabled(
-            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-            "needs root and setpriv to start the agent as user nobody"))
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+                && Self.othersCanExecute(ExternalTools.vigilBinary),
+            "needs root, setpriv, and a build folder that user nobody may enter"))
     func runsAsAnUnprivilegedUser() async throws {
+        try await startAsNobodyAndScrape()
+    }
+
+    /// Every folder on the way to `path` and the file itself are executable by others.
+    static func othersCanExecute(_ path: String) -> Bool {
+        var url = URL(fileURLWithPath: path)
+        while url.path != "/" {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+                let mode = attributes[.posixPermissions] as? Int, mode & 0o001 != 0
+            else { return false }
+            url.deleteLastPathComponent()
+        }
+        return true
+    }
+
+    func startAsNobodyAndScrape() async throws {
         let (agent, base) = try await ChildProcess.agent(
             launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
         defer { agent.stop() }
