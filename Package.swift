@@ -27,6 +27,8 @@ let package = Package(
     targets: [
         // Core value types: labels, samples, metric families. Standard library only.
         .target(name: "VigilModel", swiftSettings: swiftSettings),
+        // Storage protocols (Appender, Querier, Queryable), in-memory storage, merge and fanout.
+        .target(name: "VigilStorage", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 and OpenMetrics 1.0: streaming parser, encoder, content negotiation.
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         // Host collectors reading procfs and sysfs.
@@ -78,6 +80,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilGPUTests", dependencies: ["VigilGPU", "VigilModel", "VigilExposition"],
             exclude: ["FakeNVML"], swiftSettings: swiftSettings),

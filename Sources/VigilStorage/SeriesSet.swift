@@ -1,0 +1,91 @@
+import VigilModel
+
+/// One series of a query result: its labels and a way to iterate its samples.
+///
+/// A series stays usable after its ``SeriesSet`` has moved on, and each ``makeSampleIterator()``
+/// starts again from the first sample. (Chunk-level access — encoded chunks handed through without
+/// decoding, for remote read and compaction — will come as a separate `ChunkSeries` protocol beside
+/// this one, as Prometheus's `ChunkSeries` beside `Series`, so sample readers are not affected.)
+public protocol Series {
+    var labels: Labels { get }
+    func makeSampleIterator() -> any SampleIterator
+}
+
+/// The result of ``Querier/select(sorted:hints:matchers:)``: series, each once, read one at a time.
+///
+/// Implementations produce series lazily where that is cheap. `next()` throws when reading fails;
+/// ``warnings`` holds problems that did not stop the query (a secondary storage that failed), complete
+/// once `next()` has returned nil.
+public protocol SeriesSet {
+    mutating func next() throws(StorageError) -> (any Series)?
+    var warnings: [StorageError] { get }
+}
+
+extension SeriesSet {
+    /// Reads every remaining series (for tests and small results; queries should stream).
+    public mutating func collect() throws(StorageError) -> [any Series] {
+        var result: [any Series] = []
+        while let series = try next() { result.append(series) }
+        return result
+    }
+}
+
+/// A series set with no series, optionally carrying warnings.
+public struct EmptySeriesSet: SeriesSet, Sendable {
+    public let warnings: [StorageError]
+
+    public init(warnings: [StorageError] = []) { self.warnings = warnings }
+
+    public func next() -> (any Series)? { nil }
+}
+
+/// A series set over series already in memory, in the order given.
+public struct ListSeriesSet: SeriesSet {
+    private let series: [any Series]
+    private var index = 0
+    public let warnings: [StorageError]
+
+    public init(_ series: [any Series], warnings: [StorageError] = []) {
+        self.series = series
+        self.warnings = warnings
+    }
+
+    public mutating func next() -> (any Series)? {
+        guard index < series.count else { return nil }
+        defer { index += 1 }
+        return series[index]
+    }
+}
+
+/// A series whose samples are in memory, ascending by timestamp.
+public struct ListSeries: Series, Sendable {
+    public let labels: Labels
+    private let samples: ContiguousArray<Sample>
+    private let range: Range<Int>
+
+    public init(labels: Labels, samples: [Sample]) {
+        self.labels = labels
+        self.samples = ContiguousArray(samples)
+        range = 0..<samples.count
+    }
+
+    /// The series `labels` with the samples `samples[range]`, sharing the array's storage.
+    public init(labels: Labels, samples: ContiguousArray<Sample>, range: Range<Int>) {
+        self.labels = labels
+        self.samples = samples
+        self.range = range
+    }
+
+    public func makeSampleIterator() -> any SampleIterator { SampleArrayIterator(samples, range: range) }
+}
+
+extension Series {
+    /// Every sample of the series (for tests and small results); throws what stopped the iterator.
+    public func samples() throws(StorageError) -> [Sample] {
+        var iterator = makeSampleIterator()
+        var result: [Sample] = []
+        while iterator.next() { result.append(iterator.at()) }
+        if let error = iterator.error { throw error }
+        return result
+    }
+}

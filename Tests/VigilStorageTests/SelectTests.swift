@@ -1,0 +1,167 @@
+import Testing
+import VigilModel
+import VigilStorage
+
+/// Series selection by matchers, as Prometheus selects: every matcher holds, an absent label is the
+/// empty string, no matchers select nothing.
+@Suite struct SelectTests {
+    static let dataset: [Labels] = [
+        Labels.metric("up", ["job": "node", "instance": "a"]),
+        Labels.metric("up", ["job": "node", "instance": "b"]),
+        Labels.metric("up", ["job": "gpu", "instance": "a", "zone": "z1"]),
+        Labels.metric("http_requests_total", ["job": "api", "code": "200"]),
+        Labels.metric("http_requests_total", ["job": "api", "code": "500"]),
+        Labels.metric("http_requests_total", ["code": "200"]),
+    ]
+
+    static func storage() throws -> MemoryStorage {
+        let storage = MemoryStorage()
+        try storage.load(series: dataset.map { ($0, samples(1000, 2000)) })
+        return storage
+    }
+
+    static let cases: [(String, [LabelMatcher], [Int])] = [
+        ("name", [matcher(.equal, "__name__", "up")], [0, 1, 2]),
+        ("name and label", [matcher(.equal, "__name__", "up"), matcher(.equal, "job", "node")], [0, 1]),
+        ("not equal keeps absent", [matcher(.notEqual, "job", "node")], [2, 3, 4, 5]),
+        ("equal empty is absent", [matcher(.equal, "job", "")], [5]),
+        ("not equal empty is present", [matcher(.notEqual, "job", "")], [0, 1, 2, 3, 4]),
+        ("absent zone", [matcher(.equal, "zone", "")], [0, 1, 3, 4, 5]),
+        ("regex prefix", [matcher(.regexMatch, "job", "no.*")], [0, 1]),
+        ("regex alternation", [matcher(.regexMatch, "job", "node|gpu")], [0, 1, 2]),
+        ("regex is anchored", [matcher(.regexMatch, "job", "od")], []),
+        ("regex matching empty keeps absent", [matcher(.regexMatch, "job", "|api")], [3, 4, 5]),
+        ("negative regex keeps absent", [matcher(.regexNoMatch, "job", "node|gpu")], [3, 4, 5]),
+        ("dot star is everything", [matcher(.regexMatch, "job", ".*")], [0, 1, 2, 3, 4, 5]),
+        ("dot plus is present", [matcher(.regexMatch, "job", ".+")], [0, 1, 2, 3, 4]),
+        (
+            "negative regex with name", [matcher(.equal, "__name__", "up"), matcher(.regexNoMatch, "instance", "a")],
+            [1]
+        ),
+        ("unknown label value", [matcher(.equal, "missing", "x")], []),
+        ("unknown label negated", [matcher(.notEqual, "missing", "x")], [0, 1, 2, 3, 4, 5]),
+        ("contradiction", [matcher(.equal, "__name__", "up"), matcher(.equal, "job", "api")], []),
+        (
+            "two matchers on one label", [matcher(.regexMatch, "job", ".+"), matcher(.notEqual, "job", "api")],
+            [0, 1, 2]
+        ),
+        ("no matchers select nothing", [], []),
+    ]
+
+    @Test(arguments: cases)
+    func matcherSemantics(_ name: String, _ matchers: [LabelMatcher], _ expected: [Int]) throws {
+        let result = try Self.storage().querier(mint: .min, maxt: .max).series(matchers, sorted: true)
+        let want = expected.map { Self.dataset[$0] }.sorted { Labels.compare($0, $1) < 0 }
+        #expect(result.map(\.labels) == want, "\(name)")
+    }
+
+    @Test func sortedSelectionIsInLabelOrder() throws {
+        let storage = MemoryStorage()
+        // Created in reverse order, so the index order (creation) differs from label order.
+        for index in (0..<30).reversed() {
+            try storage.load(series: [(Labels.metric("m", ["i": String(index)]), samples(1))])
+        }
+        let labels = try storage.querier(mint: .min, maxt: .max)
+            .series([matcher(.equal, "__name__", "m")], sorted: true).map(\.labels)
+        #expect(labels.count == 30)
+        #expect(zip(labels, labels.dropFirst()).allSatisfy { Labels.compare($0, $1) < 0 })
+        // Prefixes sort first, as in Prometheus's labels.Compare.
+        #expect(Labels.compare(["a": "1"], ["a": "1", "b": "1"]) < 0)
+        #expect(Labels.compare(["a": "1", "b": "1"], ["a": "1"]) > 0)
+        #expect(Labels.compare(["a": "1"], ["a": "1"]) == 0)
+        #expect(Labels.compare(["a": "2"], ["b": "1"]) < 0)
+    }
+
+    @Test func rangeAndHintsTrimSamplesAndDropEmptySeries() throws {
+        let storage = MemoryStorage()
+        try storage.load(series: [
+            (Labels.metric("m", ["s": "early"]), samples(1000, 2000)),
+            (Labels.metric("m", ["s": "late"]), samples(5000, 6000, 7000)),
+        ])
+        let all = [matcher(.equal, "__name__", "m")]
+        let querier = storage.querier(mint: 2000, maxt: 6000)
+        #expect(
+            try querier.series(all) == [
+                SeriesData(Labels.metric("m", ["s": "early"]), samples(2000)),
+                SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000)),
+            ])
+        // Hints narrow the querier's range further, never widen it.
+        #expect(
+            try querier.series(all, hints: SelectHints(start: 3000, end: 10_000))
+                == [SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000))])
+        #expect(try querier.series(all, hints: SelectHints(start: 3000, end: 4000)).isEmpty)
+        #expect(try storage.querier(mint: 3000, maxt: 2000).series(all).isEmpty)
+        // The limit hint caps the series count.
+        #expect(try querier.series(all, hints: SelectHints(start: .min, end: .max, limit: 1)).count == 1)
+    }
+
+    /// The inverted index answers exactly as filtering every series would, on a seeded random data set
+    /// with random matcher combinations.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func indexAgreesWithBruteForce(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let names = ["up", "node_cpu_seconds_total", "DCGM_FI_DEV_GPU_UTIL", "x", "y"]
+        let jobs = ["node", "gpu", "api", "dcgm"]
+        let zones = ["z1", "z2", "z3"]
+        var all: [Labels] = []
+        var seen = Set<Labels>()
+        while all.count < 800 {
+            var pairs = [Label(metricNameLabel, names.randomElement(using: &random)!)]
+            if Bool.random(using: &random) { pairs.append(Label("job", jobs.randomElement(using: &random)!)) }
+            if Int.random(in: 0..<4, using: &random) > 0 {
+                pairs.append(Label("instance", "i\(Int.random(in: 0..<60, using: &random))"))
+            }
+            if Int.random(in: 0..<3, using: &random) == 0 {
+                pairs.append(Label("zone", zones.randomElement(using: &random)!))
+            }
+            let labels = Labels(pairs)
+            if seen.insert(labels).inserted { all.append(labels) }
+        }
+        let storage = MemoryStorage()
+        let appender = storage.appender()
+        for (index, labels) in all.enumerated() {
+            // Every third series has its sample outside the queried range.
+            try appender.append(labels, timestamp: index % 3 == 0 ? 50_000 : 1_000, value: Double(index))
+        }
+        try appender.commit()
+        let querier = storage.querier(mint: 0, maxt: 10_000)
+        let inRange = Set(all.enumerated().filter { $0.offset % 3 != 0 }.map(\.element))
+
+        let labelNames = ["__name__", "job", "instance", "zone", "missing"]
+        let values: [String: [String]] = [
+            "__name__": names + ["nope"], "job": jobs + ["nope"], "instance": ["i1", "i7", "i59", "i60"],
+            "zone": zones, "missing": ["v"],
+        ]
+        let regexes = [".*", ".+", "i1.*", "node|gpu", "|z1", "z.", "(up|x)", "i[0-9]", "DCGM_.*|up"]
+        for _ in 0..<150 {
+            var matchers: [LabelMatcher] = []
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let name = labelNames.randomElement(using: &random)!
+                let kind = LabelMatcher.Kind.allCases.randomElement(using: &random)!
+                let value: String
+                switch kind {
+                case .equal, .notEqual:
+                    value =
+                        Int.random(in: 0..<6, using: &random) == 0 ? "" : values[name]!.randomElement(using: &random)!
+                case .regexMatch, .regexNoMatch:
+                    value = regexes.randomElement(using: &random)!
+                }
+                matchers.append(matcher(kind, name, value))
+            }
+            let expected = all.filter { labels in
+                inRange.contains(labels) && matchers.allSatisfy { $0.matches(labels) }
+            }.sorted { Labels.compare($0, $1) < 0 }
+            let got = try querier.series(matchers, sorted: true).map(\.labels)
+            #expect(got == expected, "\(matchers)")
+
+            let expectedNames = Set(expected.flatMap { $0.map(\.name) }).sorted()
+            #expect(try querier.labelNames(matchers: matchers).values == expectedNames, "\(matchers)")
+            let expectedJobs = Set(expected.compactMap { $0["job"] }).sorted()
+            #expect(try querier.labelValues(name: "job", matchers: matchers).values == expectedJobs, "\(matchers)")
+        }
+        // Unsorted selection returns the same set.
+        let unsorted = try querier.series([matcher(.regexMatch, "job", ".*")], sorted: false).map(\.labels)
+        #expect(Set(unsorted) == inRange)
+        #expect(unsorted.count == inRange.count)
+    }
+}
