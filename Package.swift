@@ -27,6 +27,8 @@ let package = Package(
     targets: [
         // Core value types: labels, samples, metric families. Standard library only.
         .target(name: "VigilModel", swiftSettings: swiftSettings),
+        // Bit streams, varints, XOR (Gorilla) chunks, CRC32C, snappy. Standard library only.
+        .target(name: "VigilEncoding", swiftSettings: swiftSettings),
         // Storage protocols (Appender, Querier, Queryable), in-memory storage, merge and fanout.
         .target(name: "VigilStorage", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 and OpenMetrics 1.0: streaming parser, encoder, content negotiation.
@@ -63,15 +65,15 @@ let package = Package(
         // Benchmark programs behind `vigil bench`.
         .target(
             name: "VigilBenchmarks",
-            dependencies: ["VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU"],
+            dependencies: ["VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU", "VigilEncoding"],
             swiftSettings: swiftSettings
         ),
         // The executable: argument-parser commands only.
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilExposition", "VigilGPU", "VigilLogging",
-                "VigilModel",
+                "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
+                "VigilLogging", "VigilModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +82,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "VigilEncodingTests", dependencies: ["VigilEncoding"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilModel"], swiftSettings: swiftSettings),
         .testTarget(

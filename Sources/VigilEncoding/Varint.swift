@@ -51,7 +51,7 @@ public enum Varint {
     /// Appends `value` as a zig-zag signed varint (1 to 10 bytes).
     @inlinable
     public static func appendSigned(_ value: Int64, to buffer: inout [UInt8]) {
-        appendUnsigned(zigZag(value), to: buffer)
+        appendUnsigned(zigZag(value), to: &buffer)
     }
 
     /// Decodes an unsigned varint starting at `position` and moves `position` past it.
@@ -102,8 +102,7 @@ public enum Varint {
         unZigZag(try decodeUnsigned(from: bytes, at: &position, end: end))
     }
 
-    /// Decodes an unsigned varint from raw memory (a mapped file, a network buffer); see
-    /// ``decodeUnsigned(from:at:end:)-(_,_,_)``.
+    /// Decodes an unsigned varint from raw memory (a mapped file, a network buffer), as the array version does.
     @inlinable
     public static func decodeUnsigned(
         from buffer: UnsafeRawBufferPointer, at position: inout Int

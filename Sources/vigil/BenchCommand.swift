@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import VigilBenchmarks
 import VigilCollectors
+import VigilEncoding
 import VigilExposition
 import VigilGPU
 import VigilModel
@@ -12,7 +13,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark programs for Vigil's hot paths (figures go in docs/benchmarks.md).",
         discussion: "Build with -c release before measuring: swift run -c release vigil bench host",
-        subcommands: [HostBench.self, GPUBench.self, ExpositionBench.self]
+        subcommands: [HostBench.self, GPUBench.self, ExpositionBench.self, ChunksBench.self]
     )
 }
 
@@ -109,5 +110,32 @@ struct GPUBench: ParsableCommand {
             String(
                 format: "  cpu:  %.1f µs per collection = %.3f %% of one core at a 1 s interval",
                 result.cpuMicrosecondsPerCollection, result.cpuMicrosecondsPerCollection / 1e4))
+    }
+}
+
+struct ChunksBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chunks",
+        abstract: "XOR chunk bytes per sample and encode/decode speed on DCGM-like series; snappy and CRC32C speed.")
+
+    @Option(help: "Seconds per measurement.") var seconds = 1.0
+
+    func run() {
+        print("series                 bytes/sample  encode M/s  decode M/s   (120 samples per chunk, 15 s step)")
+        for kind in EncodingBenchmark.SeriesKind.allCases {
+            let figures = EncodingBenchmark.xor(kind, seconds: seconds)
+            print(
+                kind.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + String(format: " %12.2f %11.1f %11.1f", figures.bytesPerSample,
+                             figures.encodeSamplesPerSecond / 1e6, figures.decodeSamplesPerSecond / 1e6))
+        }
+        print(String(format: "20-metric DCGM mix: %.2f bytes/sample exact 15 s, %.2f with ±2 ms scrape jitter",
+                     EncodingBenchmark.dcgmMixBytesPerSample(), EncodingBenchmark.dcgmMixBytesPerSample(jitterMs: 2)))
+        let text = EncodingBenchmark.generateMetricsText(byteCount: 1 << 20)
+        let snappy = EncodingBenchmark.snappy(text, seconds: seconds)
+        print(String(format: "snappy on 1 MiB of metrics text: %.1f %% of input, compress %.0f MB/s, decompress %.0f MB/s",
+                     Double(snappy.compressedBytes) / Double(snappy.inputBytes) * 100,
+                     snappy.compressMegabytesPerSecond, snappy.decompressMegabytesPerSecond))
+        print(String(format: "crc32c: %.0f MB/s", EncodingBenchmark.crc32c(text, seconds: seconds).megabytesPerSecond))
     }
 }

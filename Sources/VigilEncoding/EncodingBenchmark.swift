@@ -1,0 +1,303 @@
+/// Throughput and density of the chunk and compression codecs, for `vigil bench` and `docs/benchmarks.md`.
+///
+/// Every figure comes from data generated here, deterministically from a seed, shaped like the GPU-cluster
+/// data set of the TSDB benchmark (dcgm-exporter metrics scraped every 15 s): see ``SeriesKind``.
+public enum EncodingBenchmark {
+    /// The shape of a generated series. Gauges follow a node that is busy or idle in 30-minute slots, as in
+    /// the benchmark harness's model.
+    public enum SeriesKind: String, CaseIterable, Sendable {
+        /// `DCGM_FI_DEV_POWER_USAGE`: watts with 3 decimals, noisy (the hardest gauge).
+        case gpuPower
+        /// `DCGM_FI_DEV_GPU_TEMP`: whole degrees drifting toward a load-dependent target.
+        case gpuTemperature
+        /// `DCGM_FI_DEV_GPU_UTIL`: whole percent around a per-slot level, with stalls.
+        case gpuUtilization
+        /// `DCGM_FI_DEV_SM_CLOCK`: MHz in 15 MHz steps while busy, idle clock otherwise.
+        case smClock
+        /// `DCGM_FI_DEV_FB_USED`: MiB, constant within a slot.
+        case framebufferUsed
+        /// `DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION`: a counter in mJ growing by ~10⁶ to 10⁷ per sample.
+        case energyCounter
+        /// `DCGM_FI_DEV_PCIE_TX_THROUGHPUT`: a counter in KB with large random increments.
+        case pcieCounter
+        /// `DCGM_FI_DEV_MEM_CLOCK` and the many DCGM series that never change (0 or a fixed value).
+        case constant
+    }
+
+    /// The 20 dcgm-exporter default counters of the benchmark data set, each mapped to the kind it resembles.
+    public static let dcgmMix: [SeriesKind] = [
+        .smClock, .constant, .gpuTemperature, .gpuTemperature, .gpuPower, .energyCounter, .pcieCounter,
+        .pcieCounter, .constant, .gpuUtilization, .gpuUtilization, .constant, .constant, .constant,
+        .framebufferUsed, .framebufferUsed, .pcieCounter, .constant, .constant, .constant,
+    ]
+
+    /// What one XOR run measured.
+    public struct XORFigures: Sendable {
+        public var samples: Int
+        /// Chunk bytes (headers included) per sample.
+        public var bytesPerSample: Double
+        public var encodeSamplesPerSecond: Double
+        public var decodeSamplesPerSecond: Double
+        /// Sum of the decoded values, so the decoding cannot be optimised away.
+        public var checksum: Double
+    }
+
+    /// What one snappy run measured.
+    public struct SnappyFigures: Sendable {
+        public var inputBytes: Int
+        public var compressedBytes: Int
+        public var compressMegabytesPerSecond: Double
+        public var decompressMegabytesPerSecond: Double
+    }
+
+    /// Generates `count` samples of a series: timestamps every `intervalMs`, each moved by up to
+    /// ±`jitterMs` as real scrapes are, and values of the given kind.
+    public static func generateSeries(
+        _ kind: SeriesKind, count: Int, seed: UInt64 = 1, intervalMs: Int64 = 15_000, jitterMs: Int64 = 0
+    ) -> (timestamps: [Int64], values: [Double]) {
+        var random = SplitMix64(seed: seed &+ UInt64(kind.hashSeed))
+        var timestamps: [Int64] = []
+        var values: [Double] = []
+        timestamps.reserveCapacity(count)
+        values.reserveCapacity(count)
+        let start: Int64 = 1_700_000_000_000
+        let slotSamples = 120
+        var busy = true
+        var level = 90.0
+        var footprint = 60_000.0
+        var temperature = 40.0
+        var counter = 1e12 * random.unit()
+        for index in 0..<count {
+            if index % slotSamples == 0 {
+                busy = random.unit() < 0.8
+                level = 82 + 16 * random.unit()
+                footprint = roundToWhole(40_000 + 38_000 * random.unit())
+            }
+            let jitter = jitterMs > 0 ? Int64(random.next() % UInt64(2 * jitterMs + 1)) - jitterMs : 0
+            timestamps.append(start + Int64(index) * intervalMs + jitter)
+            let r1 = random.unit()
+            let r2 = random.unit()
+            let utilization =
+                busy ? min(100, max(0, roundToWhole(level + 8 * (r1 - 0.5) + 4 * (r2 - 0.5)))) : 0
+            let power = busy ? 120 + 5.6 * utilization + 15 * (r2 - 0.5) : 68 + 4 * r1
+            let value: Double
+            switch kind {
+            case .gpuPower:
+                value = roundToWhole(power * 1000) / 1000
+            case .gpuTemperature:
+                let target = busy ? 58 + 0.2 * level : 33
+                temperature += (target - temperature) / 16
+                value = roundToWhole(temperature + 1.2 * (r1 - 0.5))
+            case .gpuUtilization:
+                value = busy && random.unit() < 0.03 ? roundToWhole(20 + 20 * r1) : utilization
+            case .smClock:
+                value = busy ? min(1980, 1755 + 15 * Double(Int(16 * r1))) : 345
+            case .framebufferUsed:
+                value = busy ? footprint : 0
+            case .energyCounter:
+                counter += roundToWhole(power * 15 * 1000)
+                value = counter
+            case .pcieCounter:
+                counter += busy ? roundToWhole(1.5e7 + 4e7 * r1) : roundToWhole(2e3 * r2)
+                value = counter
+            case .constant:
+                value = 2619
+            }
+            values.append(value)
+        }
+        return (timestamps, values)
+    }
+
+    /// Encodes `samples` samples of `kind` into chunks of `samplesPerChunk` over and over for about `seconds`,
+    /// then decodes them the same way, reusing one encoder and one decoder as the TSDB does.
+    public static func xor(
+        _ kind: SeriesKind, samples: Int = 120_000, samplesPerChunk: Int = 120, jitterMs: Int64 = 0,
+        seconds: Double = 1
+    ) -> XORFigures {
+        let series = generateSeries(kind, count: samples, jitterMs: jitterMs)
+        var chunks: [[UInt8]] = []
+        var totalBytes = 0
+        var encoder = XORChunkEncoder()
+        var index = 0
+        while index < samples {
+            encoder.reset()
+            let end = min(index + samplesPerChunk, samples)
+            for sample in index..<end {
+                try? encoder.append(timestamp: series.timestamps[sample], value: series.values[sample])
+            }
+            chunks.append(encoder.bytes)
+            totalBytes += encoder.byteCount
+            index = end
+        }
+
+        let encodeRate = measure(seconds: seconds, itemsPerPass: samples) {
+            var index = 0
+            while index < samples {
+                encoder.reset()
+                let end = min(index + samplesPerChunk, samples)
+                for sample in index..<end {
+                    try? encoder.append(timestamp: series.timestamps[sample], value: series.values[sample])
+                }
+                index = end
+            }
+        }
+        var decoder = XORChunkDecoder()
+        var checksum = 0.0
+        let decodeRate = measure(seconds: seconds, itemsPerPass: samples) {
+            var sum = 0.0
+            for chunk in chunks {
+                try? decoder.reset(chunk)
+                while (try? decoder.next()) == true {
+                    sum += decoder.value
+                }
+            }
+            checksum = sum
+        }
+        return XORFigures(
+            samples: samples, bytesPerSample: Double(totalBytes) / Double(max(samples, 1)),
+            encodeSamplesPerSecond: encodeRate, decodeSamplesPerSecond: decodeRate, checksum: checksum)
+    }
+
+    /// Bytes per sample over the 20-metric DCGM mix (``dcgmMix``), `samplesPerSeries` samples each.
+    public static func dcgmMixBytesPerSample(
+        samplesPerSeries: Int = 5760, samplesPerChunk: Int = 120, jitterMs: Int64 = 0
+    ) -> Double {
+        var totalBytes = 0
+        var totalSamples = 0
+        var encoder = XORChunkEncoder()
+        for (position, kind) in dcgmMix.enumerated() {
+            let series = generateSeries(
+                kind, count: samplesPerSeries, seed: UInt64(position + 1), jitterMs: jitterMs)
+            var index = 0
+            while index < samplesPerSeries {
+                encoder.reset()
+                let end = min(index + samplesPerChunk, samplesPerSeries)
+                for sample in index..<end {
+                    try? encoder.append(timestamp: series.timestamps[sample], value: series.values[sample])
+                }
+                totalBytes += encoder.byteCount
+                index = end
+            }
+            totalSamples += samplesPerSeries
+        }
+        return Double(totalBytes) / Double(max(totalSamples, 1))
+    }
+
+    /// Exposition-like text of about `byteCount` bytes: dcgm-exporter lines with repeating names and labels and
+    /// varying numbers, the kind of redundancy a remote_write body has.
+    public static func generateMetricsText(byteCount: Int, seed: UInt64 = 1) -> [UInt8] {
+        var random = SplitMix64(seed: seed)
+        var text: [UInt8] = []
+        text.reserveCapacity(byteCount + 256)
+        let names = ["DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_SM_CLOCK"]
+        var line = 0
+        while text.count < byteCount {
+            let node = line / 32 % 64
+            let gpu = line / 4 % 8
+            let name = names[line % names.count]
+            let value = roundToWhole(1000 * random.unit() * 400) / 1000
+            let entry =
+                "\(name){gpu=\"\(gpu)\",UUID=\"GPU-\(String(node &* 2_654_435_761 % 1_000_000_007, radix: 16))\","
+                + "Hostname=\"node-\(node)\",modelName=\"NVIDIA H100 80GB HBM3\"} \(value) "
+                + "\(1_700_000_000_000 + line / 2048 * 15_000)\n"
+            text.append(contentsOf: entry.utf8)
+            line += 1
+        }
+        return text
+    }
+
+    /// Uniformly random bytes: the incompressible worst case.
+    public static func generateRandomBytes(byteCount: Int, seed: UInt64 = 1) -> [UInt8] {
+        var random = SplitMix64(seed: seed)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(byteCount + 8)
+        while bytes.count < byteCount {
+            let word = random.next()
+            for shift in stride(from: 0, to: 64, by: 8) where bytes.count < byteCount {
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
+        }
+        return bytes
+    }
+
+    /// Compresses and decompresses `input` over and over for about `seconds` each, reusing buffers.
+    public static func snappy(_ input: [UInt8], seconds: Double = 1) -> SnappyFigures {
+        var compressor = SnappyCompressor()
+        var compressed: [UInt8] = []
+        compressor.compress(input, appendingTo: &compressed)
+        let compressRate = measure(seconds: seconds, itemsPerPass: input.count) {
+            compressed.removeAll(keepingCapacity: true)
+            compressor.compress(input, appendingTo: &compressed)
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        let decompressRate = measure(seconds: seconds, itemsPerPass: input.count) {
+            output.removeAll(keepingCapacity: true)
+            try? Snappy.decompress(compressed, appendingTo: &output, maxDecodedLength: input.count)
+        }
+        return SnappyFigures(
+            inputBytes: input.count, compressedBytes: compressed.count,
+            compressMegabytesPerSecond: compressRate / 1e6, decompressMegabytesPerSecond: decompressRate / 1e6)
+    }
+
+    /// CRC32C throughput in MB/s over `input`.
+    public static func crc32c(_ input: [UInt8], seconds: Double = 1) -> (megabytesPerSecond: Double, checksum: UInt32) {
+        var checksum: UInt32 = 0
+        let rate = measure(seconds: seconds, itemsPerPass: input.count) {
+            checksum ^= CRC32C.checksum(input)
+        }
+        return (rate / 1e6, checksum)
+    }
+
+    /// Rounds half away from zero without libm (this module links nothing but the standard library); only
+    /// for the moderate magnitudes generated here.
+    private static func roundToWhole(_ value: Double) -> Double {
+        Double(Int64(value < 0 ? value - 0.5 : value + 0.5))
+    }
+
+    /// Runs `pass` until `seconds` have elapsed (at least once) and returns items per second.
+    private static func measure(seconds: Double, itemsPerPass: Int, _ pass: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        let budget = Duration.nanoseconds(Int64(max(seconds, 0) * 1e9))
+        let start = clock.now
+        var passes = 0
+        var elapsed = Duration.zero
+        repeat {
+            pass()
+            passes += 1
+            elapsed = clock.now - start
+        } while elapsed < budget
+        let components = elapsed.components
+        let elapsedSeconds = Double(components.seconds) + Double(components.attoseconds) * 1e-18
+        guard elapsedSeconds > 0 else { return 0 }
+        return Double(itemsPerPass * passes) / elapsedSeconds
+    }
+}
+
+extension EncodingBenchmark.SeriesKind {
+    fileprivate var hashSeed: Int {
+        Self.allCases.firstIndex(of: self).map { $0 * 7919 } ?? 0
+    }
+}
+
+/// Steele, Lea and Flood's SplitMix64: a tiny, fast, well-mixed generator for reproducible test data.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+}
