@@ -31,6 +31,12 @@ let package = Package(
         .target(name: "VigilEncoding", swiftSettings: swiftSettings),
         // Storage protocols (Appender, Querier, Queryable), in-memory storage, merge and fanout.
         .target(name: "VigilStorage", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        // The embedded TSDB: head (XOR chunks, postings), WAL with replay and repair.
+        .target(
+            name: "VigilTSDB", dependencies: ["VigilModel", "VigilStorage", "VigilEncoding"],
+            swiftSettings: swiftSettings),
+        // PromQL: lexer, parser, type checker, AST, printer (the engine follows, on VigilStorage).
+        .target(name: "VigilPromQL", dependencies: ["VigilModel", "VigilStorage"], swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 and OpenMetrics 1.0: streaming parser, encoder, content negotiation.
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         // Host collectors reading procfs and sysfs.
@@ -83,6 +89,10 @@ let package = Package(
         ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilEncodingTests", dependencies: ["VigilEncoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilTSDBTests", dependencies: ["VigilTSDB", "VigilModel", "VigilStorage"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilModel"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,74 @@
+import Synchronization
+import VigilEncoding
+import VigilModel
+import VigilStorage
+
+/// One series of the head: its identity and its samples as XOR chunks.
+final class HeadSeries: Sendable {
+    let ref: UInt64
+    let labels: Labels
+    let state: Mutex<HeadSeriesState>
+
+    init(ref: UInt64, labels: Labels) {
+        self.ref = ref
+        self.labels = labels
+        state = Mutex(HeadSeriesState())
+    }
+
+    /// The chunks as they are now: the full ones and a copy-on-write copy of the open one.
+    func snapshot() -> [HeadChunk] {
+        state.withLock { $0.snapshot() }
+    }
+}
+
+/// What a ``HeadSeries`` guards with its own lock, so appends to different series never wait on each other.
+struct HeadSeriesState: ~Copyable {
+    var full: [HeadChunk] = []
+    var open = XORChunkEncoder()
+    var openMinTime: Int64 = .max
+    /// The newest sample committed: the out-of-order check is against it.
+    var newest: Sample?
+    /// Whether a series record for this series is in the WAL (touched only under the head's commit lock).
+    var logged = false
+
+    func snapshot() -> [HeadChunk] {
+        guard let newest, open.count > 0 else { return full }
+        var chunks = full
+        chunks.append(HeadChunk(bytes: open.bytes, minTime: openMinTime, maxTime: newest.timestamp))
+        return chunks
+    }
+
+    /// Stores a sample at commit, or says why not.
+    mutating func commit(_ sample: Sample, samplesPerChunk: Int) -> CommitOutcome {
+        if let newest, sample.timestamp <= newest.timestamp {
+            if sample.timestamp == newest.timestamp && sample.value.bitPattern == newest.value.bitPattern {
+                return .duplicate
+            }
+            return .rejected(sample.timestamp == newest.timestamp ? .duplicateSampleForTimestamp : .outOfOrderSample)
+        }
+        if open.count >= samplesPerChunk, let newest {
+            full.append(HeadChunk(bytes: Array(open.chunkBytes), minTime: openMinTime, maxTime: newest.timestamp))
+            open = XORChunkEncoder()
+        }
+        if open.count == 0 {
+            openMinTime = sample.timestamp
+        }
+        do {
+            try open.append(timestamp: sample.timestamp, value: sample.value)
+        } catch {
+            // Unreachable: timestamps increase (checked above) and the chunk is cut long before it is full.
+            return .rejected(.outOfOrderSample)
+        }
+        newest = sample
+        return .stored
+    }
+}
+
+/// What became of a sample at commit.
+enum CommitOutcome {
+    case stored
+    /// The same timestamp and value as the newest sample: taken silently, stored once.
+    case duplicate
+    /// Made invalid by another transaction committed in between.
+    case rejected(StorageError.Code)
+}

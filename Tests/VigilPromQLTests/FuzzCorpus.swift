@@ -1,0 +1,37 @@
+/// Seed queries for the parser's fuzz test: every construct of the language, valid and slightly broken.
+/// Kept beside the tests, as the issue asks; add any query that once misbehaved.
+enum FuzzCorpus {
+    static let seeds: [String] = [
+        #"sum by (job) (rate(http_requests_total{job=~"api|web", code!="200"}[5m] offset 1h))"#,
+        #"histogram_quantile(0.99, sum without (instance) (rate(http_request_duration_seconds_bucket[5m])))"#,
+        #"max_over_time(rate(foo{bar="baz"}[2s])[5m:1m] @ 1603775091 offset -5m) > bool on (a, b) group_left (c) bar"#,
+        #"label_replace(up{job="api-server",service="a:c"}, "foo", "$1", "service", "(.*):.*")"#,
+        #"count_values("value", build_version) or vector(0) unless on() absent(nonexistent)"#,
+        #"topk by (instance) (3, node_cpu_seconds_total{mode!~"idle|iowait"}) / ignoring (mode) group_right () x"#,
+        #"-(1 + 2) * 3 ^ -4 ^ 5 % 6 atan2 7 == bool 8 != bool 9 >= bool .5e3 <= bool 0x1f < bool Inf"#,
+        #"{"my.metric", "label.name"="v", __name__!~'x.*', `raw\label`=~"a\nb\x41\u00e9\U0001F600"}"#,
+        #"quantile_over_time(0.9, x[1h30m]) - predict_linear(y[1d], 3600) + deriv(z[10m:]) @ start()"#,
+        #"sort_by_label_desc(limitk(2, limit_ratio(-0.5, sum(x) by (a))), "a", "b")"#,
+        #"double_exponential_smoothing(x[5m], 0.5, 0.5) and timestamp(y @ end())"#,
+        #"(((foo)))[5m:] # a comment"# + "\nand bar",
+        #"clamp(x, -Inf, +Inf) + clamp_min(x, NaN) + round(x, 0.1) + days_in_month() + year(x)"#,
+        #"stddev by ("a.b", c) (x) + stdvar without () (y) + group(z) + avg(w) + min(v) + max(u) + count(t)"#,
+        #"info(rate(http_request_counter_total{}[5m]), {k8s_cluster_name=~".+"})"#,
+        #"sum(rate(x[5m])) by (a) / on (a) sum(rate(y[5m])) by (a) > 0.5 or vector(1)"#,
+        #"foo offset 5m @ 100 [10m:30s] offset 1m"#,
+        #"1 / 0 + 1e308 * 10 - 0755 + 1_000_000 + 0x_FF"#,
+        #"abs(sgn(ceil(floor(exp(ln(log2(log10(sqrt(deg(rad(pi()))))))))))"#,
+        #"changes(x[1m]) + resets(x[1m]) + irate(x[1m]) + idelta(x[1m]) + increase(x[1m]) + delta(x[1m])"#,
+        #"sum(foo{bar="baz"}[5m]"#,
+        #"rate(foo[5m) + 1"#,
+        #"foo{a="b",,}"#,
+        #"sum by (a,) (x) without (b)"#,
+        #"foo[5m:1m:1m]"#,
+        #"foo offset -"#,
+        #"1 and 1"#,
+        #""unterminated"#,
+        #"`raw"#,
+        #"{"#,
+        #"(("#,
+    ]
+}
