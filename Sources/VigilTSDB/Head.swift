@@ -76,6 +76,9 @@ public final class Head: Storage, Sendable {
     let hash: @Sendable (Labels) -> UInt64
     /// What replaying the WAL found when the head was opened on a directory.
     public let recovery: WALRecoveryReport?
+    /// Samples before this time belong to blocks (set by ``TSDB`` after it cuts them): appends before it
+    /// are ``StorageError/Code/outOfBounds``, as below ``Options/minValidTime``.
+    let blockFloor = Atomic<Int64>(.min)
 
     /// A head without a WAL: nothing survives the process.
     public convenience init(options: Options = Options()) {

@@ -59,6 +59,17 @@ final class HeadAppender: Appender {
         guard sampleCount > 0 else { return }
         let samplesPerChunk = head.options.samplesPerChunk
         try head.commitLock.withLock { _ throws(StorageError) in
+            // Samples a block cut has claimed the time of since they were appended are refused here, before
+            // the WAL, so that neither the head nor a replay holds data older than the blocks' end.
+            let floor = head.blockFloor.load(ordering: .relaxed)
+            var outOfBounds = 0
+            if floor > .min {
+                for ref in order {
+                    guard let before = pending[ref]?.samples.count else { continue }
+                    pending[ref]!.samples.removeAll { $0.timestamp < floor }
+                    outOfBounds += before - pending[ref]!.samples.count
+                }
+            }
             if let wal = head.wal {
                 var newSeries: [WALRecord.WALSeries] = []
                 var samples: [WALRecord.WALSample] = []
@@ -82,7 +93,7 @@ final class HeadAppender: Appender {
             }
             var stored = 0
             var maxTime: Int64?
-            var rejected: [StorageError.Code: Int] = [:]
+            var rejected: [StorageError.Code: Int] = outOfBounds > 0 ? [.outOfBounds: outOfBounds] : [:]
             for ref in order {
                 guard let entry = pending[ref] else { continue }
                 entry.series.state.withLock { state in
@@ -115,7 +126,7 @@ final class HeadAppender: Appender {
     }
 
     private func checkBounds(_ labels: Labels, timestamp: Int64) throws(StorageError) {
-        let minValidTime = head.options.minValidTime
+        let minValidTime = Swift.max(head.options.minValidTime, head.blockFloor.load(ordering: .relaxed))
         if timestamp < minValidTime {
             throw .tsdbOutOfBounds(labels, timestamp: timestamp, minValidTime: minValidTime)
         }

@@ -85,6 +85,16 @@ public final class WAL: Sendable {
         }
     }
 
+    /// Syncs the current segment and starts the next one; returns its index. Used for checkpoints: what is
+    /// logged next starts a segment, so the older segments can be deleted once it is synced.
+    func startSegment() throws(StorageError) -> Int {
+        try state.withLock { state throws(StorageError) in
+            if state.closed { throw StorageError(.closed, "WAL in \(directory) is closed") }
+            try rotate(state: &state)
+            return state.rotation.segment
+        }
+    }
+
     /// Syncs and closes the current segment; later ``log(_:sync:)`` calls throw.
     public func close() throws(StorageError) {
         try state.withLock { state throws(StorageError) in
