@@ -1,0 +1,231 @@
+import Foundation
+import VigilEncoding
+import VigilModel
+import VigilStorage
+
+/// An immutable block on disk, opened and fully checked: `meta.json`, every index section's CRC and every
+/// chunk's CRC are verified before the block serves a query, so damage is found at open (and the block
+/// quarantined by ``TSDB``) rather than in the middle of a query.
+///
+/// This first version keeps the block's chunks in memory (the bytes of the chunk file); memory-mapping
+/// them is the next step.
+public final class BlockReader: Queryable, Sendable {
+    struct BlockSeries: Sendable {
+        let labels: Labels
+        let chunks: [HeadChunk]
+    }
+
+    public let directory: String
+    public let meta: BlockMeta
+    /// Bytes of the block's files.
+    public let byteCount: Int
+    let series: [BlockSeries]
+    /// label name → value → ascending series ids (positions in ``series``).
+    let postings: [String: [String: [UInt64]]]
+    let allIDs: [UInt64]
+
+    public init(directory: String) throws(StorageError) {
+        self.directory = directory
+        let metaBytes = try Self.read(directory + "/" + BlockMeta.fileName)
+        do {
+            meta = try JSONDecoder().decode(BlockMeta.self, from: Data(metaBytes))
+        } catch {
+            throw Self.corrupt(directory, "meta.json does not decode: \(error)")
+        }
+        guard meta.version == BlockMeta.formatVersion else {
+            throw Self.corrupt(directory, "meta.json has unknown version \(meta.version)")
+        }
+        let limit: Int64 = 1 << 62
+        guard meta.minTime < meta.maxTime, meta.minTime > -limit, meta.maxTime < limit else {
+            throw Self.corrupt(directory, "meta.json has an impossible time range [\(meta.minTime), \(meta.maxTime))")
+        }
+        let index = try Self.read(directory + "/index")
+        let chunkFile = try Self.read(directory + "/chunks/" + BlockWriter.chunkSegmentName)
+        byteCount = metaBytes.count + index.count + chunkFile.count
+        guard chunkFile.starts(with: BlockWriter.chunkMagic) else {
+            throw Self.corrupt(directory, "chunk file has a bad header")
+        }
+        let decoded = try Self.decodeIndex(index, chunkFile: chunkFile, directory: directory)
+        series = decoded.series
+        postings = decoded.postings
+        allIDs = (0..<UInt64(series.count)).map { $0 }
+        guard series.count == meta.stats.numSeries else {
+            throw Self.corrupt(directory, "index has \(series.count) series, meta.json says \(meta.stats.numSeries)")
+        }
+    }
+
+    public func querier(mint: Int64, maxt: Int64) -> any Querier {
+        BlockQuerier(block: self, mint: Swift.max(mint, meta.minTime), maxt: Swift.min(maxt, meta.maxTime - 1))
+    }
+
+    static func corrupt(_ directory: String, _ message: String) -> StorageError {
+        StorageError(.corruption, "block \(directory): \(message)")
+    }
+
+    static func read(_ path: String) throws(StorageError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StorageError(.corruption, "cannot read \(path): missing or unreadable")
+        }
+        return Array(data)
+    }
+
+    private static func decodeIndex(_ file: [UInt8], chunkFile: [UInt8], directory: String) throws(StorageError)
+        -> (series: [BlockSeries], postings: [String: [String: [UInt64]]])
+    {
+        let tocSize = 28
+        guard file.count >= BlockWriter.indexMagic.count + tocSize, file.starts(with: BlockWriter.indexMagic) else {
+            throw corrupt(directory, "index is truncated or has a bad header")
+        }
+        let tocStart = file.count - tocSize
+        guard CRC32C.checksum(file[tocStart..<(file.count - 4)]) == file.readBigEndian(UInt32.self, at: file.count - 4)
+        else { throw corrupt(directory, "index table of contents fails its CRC (truncated file?)") }
+        var sections: [Range<Int>] = []
+        for slot in 0..<3 {
+            let offset = Int(clamping: file.readBigEndian(UInt64.self, at: tocStart + 8 * slot)!)
+            guard let length = file.readBigEndian(UInt32.self, at: offset), offset + 8 + Int(length) <= tocStart
+            else { throw corrupt(directory, "index section \(slot) lies outside the file") }
+            let payload = (offset + 4)..<(offset + 4 + Int(length))
+            guard CRC32C.checksum(file[payload]) == file.readBigEndian(UInt32.self, at: payload.upperBound) else {
+                throw corrupt(directory, "index section \(slot) at offset \(offset) fails its CRC")
+            }
+            sections.append(payload)
+        }
+        do {
+            var position = sections[0].lowerBound
+            var end = sections[0].upperBound
+            let symbolCount = try Varint.decodeUnsigned(from: file, at: &position, end: end)
+            guard symbolCount <= UInt64(end - position) else { throw corrupt(directory, "symbol count too large") }
+            var symbols: [String] = []
+            symbols.reserveCapacity(Int(symbolCount))
+            for _ in 0..<symbolCount {
+                let length = Int(clamping: try Varint.decodeUnsigned(from: file, at: &position, end: end))
+                guard length <= end - position else { throw corrupt(directory, "symbol runs past its section") }
+                symbols.append(String(decoding: file[position..<(position + length)], as: UTF8.self))
+                position += length
+            }
+            func symbol(_ id: UInt64) throws(StorageError) -> String {
+                guard id < UInt64(symbols.count) else { throw corrupt(directory, "symbol \(id) out of range") }
+                return symbols[Int(id)]
+            }
+
+            position = sections[1].lowerBound
+            end = sections[1].upperBound
+            let seriesCount = try Varint.decodeUnsigned(from: file, at: &position, end: end)
+            guard seriesCount <= UInt64(end - position) else { throw corrupt(directory, "series count too large") }
+            var series: [BlockSeries] = []
+            series.reserveCapacity(Int(seriesCount))
+            var decoder = XORChunkDecoder()
+            for _ in 0..<seriesCount {
+                let labelCount = try Varint.decodeUnsigned(from: file, at: &position, end: end)
+                guard labelCount <= UInt64(end - position) else { throw corrupt(directory, "label count too large") }
+                var labels: [Label] = []
+                for _ in 0..<labelCount {
+                    let name = try symbol(try Varint.decodeUnsigned(from: file, at: &position, end: end))
+                    let value = try symbol(try Varint.decodeUnsigned(from: file, at: &position, end: end))
+                    labels.append(Label(name, value))
+                }
+                let chunkCount = try Varint.decodeUnsigned(from: file, at: &position, end: end)
+                guard chunkCount <= UInt64(end - position) else { throw corrupt(directory, "chunk count too large") }
+                var chunks: [HeadChunk] = []
+                var ref: UInt64 = 0
+                for _ in 0..<chunkCount {
+                    let minTime = try Varint.decodeSigned(from: file, at: &position, end: end)
+                    let maxTime =
+                        minTime &+ Int64(bitPattern: try Varint.decodeUnsigned(from: file, at: &position, end: end))
+                    ref &+= try Varint.decodeUnsigned(from: file, at: &position, end: end)
+                    var at = Int(clamping: ref)
+                    let length = Int(clamping: try Varint.decodeUnsigned(from: chunkFile, at: &at))
+                    guard length <= chunkFile.count - at - 4 else {
+                        throw corrupt(directory, "chunk at offset \(ref) runs past the end of the chunk file")
+                    }
+                    let bytes = Array(chunkFile[at..<(at + length)])
+                    guard CRC32C.checksum(bytes) == chunkFile.readBigEndian(UInt32.self, at: at + length) else {
+                        throw corrupt(directory, "chunk at offset \(ref) fails its CRC")
+                    }
+                    try decoder.reset(bytes)
+                    chunks.append(HeadChunk(bytes: bytes, minTime: minTime, maxTime: maxTime))
+                }
+                series.append(BlockSeries(labels: Labels(labels), chunks: chunks))
+            }
+
+            position = sections[2].lowerBound
+            end = sections[2].upperBound
+            var postings: [String: [String: [UInt64]]] = [:]
+            let pairCount = try Varint.decodeUnsigned(from: file, at: &position, end: end)
+            for _ in 0..<pairCount {
+                let name = try symbol(try Varint.decodeUnsigned(from: file, at: &position, end: end))
+                let value = try symbol(try Varint.decodeUnsigned(from: file, at: &position, end: end))
+                let count = try Varint.decodeUnsigned(from: file, at: &position, end: end)
+                guard count <= UInt64(end - position) else { throw corrupt(directory, "postings list too long") }
+                var ids: [UInt64] = []
+                ids.reserveCapacity(Int(count))
+                var id: UInt64 = 0
+                for _ in 0..<count {
+                    id &+= try Varint.decodeUnsigned(from: file, at: &position, end: end)
+                    guard id < UInt64(series.count) else { throw corrupt(directory, "posting \(id) out of range") }
+                    ids.append(id)
+                }
+                postings[name, default: [:]][value] = ids
+            }
+            return (series, postings)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw corrupt(directory, "index does not decode: \(error)")
+        }
+    }
+}
+
+/// A querier over one block: postings from the index, chunks decoded lazily by the sample iterators.
+struct BlockQuerier: Querier {
+    let block: BlockReader
+    let mint: Int64
+    let maxt: Int64
+
+    func select(sorted: Bool, hints: SelectHints?, matchers: [LabelMatcher]) -> any SeriesSet {
+        var low = mint
+        var high = maxt
+        if let hints {
+            low = max(low, hints.start)
+            high = min(high, hints.end)
+        }
+        guard low <= high, !matchers.isEmpty else { return EmptySeriesSet() }
+        var found: [any Series] = []
+        for id in matching(matchers) {
+            let series = block.series[Int(id)]
+            guard series.chunks.hasSample(from: low, through: high) else { continue }
+            found.append(HeadQuerySeries(labels: series.labels, chunks: series.chunks, mint: low, maxt: high))
+            if let limit = hints?.limit, found.count >= limit { break }
+        }
+        return ListSeriesSet(found)
+    }
+
+    func labelNames(matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
+        var names = Set<String>()
+        for series in candidates(matchers) { for label in series.labels { names.insert(label.name) } }
+        return LabelQueryResult(values: names.sorted()).limited(hints)
+    }
+
+    func labelValues(name: String, matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
+        var values = Set<String>()
+        for series in candidates(matchers) { if let value = series.labels[name] { values.insert(value) } }
+        return LabelQueryResult(values: values.sorted()).limited(hints)
+    }
+
+    private func candidates(_ matchers: [LabelMatcher]) -> [BlockReader.BlockSeries] {
+        guard mint <= maxt else { return [] }
+        let ids = matchers.isEmpty ? block.allIDs : matching(matchers)
+        return ids.map { block.series[Int($0)] }.filter { $0.chunks.hasSample(from: mint, through: maxt) }
+    }
+
+    private func matching(_ matchers: [LabelMatcher]) -> [UInt64] {
+        HeadPostingsView(postings: block.postings, allRefs: block.allIDs).matchingRefs(matchers)
+    }
+}
+
+extension LabelQueryResult {
+    fileprivate func limited(_ hints: LabelHints?) -> LabelQueryResult {
+        guard let limit = hints?.limit, values.count > limit else { return self }
+        return LabelQueryResult(values: Array(values.prefix(max(0, limit))), warnings: warnings)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+import VigilEncoding
+import VigilModel
+import VigilStorage
+
+extension Head {
+    /// Every series with a committed sample, and a snapshot of its chunks.
+    func seriesSnapshots() -> [(labels: Labels, chunks: [HeadChunk])] {
+        let all = index.withLock { Array($0.series.values) }
+        return all.compactMap { series in
+            let chunks = series.snapshot()
+            return chunks.isEmpty ? nil : (series.labels, chunks)
+        }
+    }
+
+    /// The oldest sample time at or after `floor`, from chunk bounds; nil when the head has none.
+    func minTime(atOrAfter floor: Int64) -> Int64? {
+        var result: Int64?
+        for (_, chunks) in seriesSnapshots() {
+            for chunk in chunks where chunk.maxTime >= floor {
+                let candidate = Swift.max(chunk.minTime, floor)
+                result = Swift.min(result ?? candidate, candidate)
+                break
+            }
+        }
+        return result
+    }
+
+    /// Drops full chunks whose samples are all before `time` (they are in blocks now). The open chunk
+    /// stays; queries merge the overlap away.
+    func dropChunks(before time: Int64) {
+        let all = index.withLock { Array($0.series.values) }
+        var dropped = 0
+        for series in all {
+            series.state.withLock { state in
+                let keep = state.full.firstIndex { $0.maxTime >= time } ?? state.full.count
+                guard keep > 0 else { return }
+                for chunk in state.full[..<keep] { dropped += XORChunkDecoder.sampleCount(of: chunk.bytes) ?? 0 }
+                state.full.removeFirst(keep)
+            }
+        }
+        counters.withLock { $0.sampleCount -= dropped }
+    }
+}
+
+extension Head {
+    /// Replaces the WAL by a checkpoint of what the head holds now: under the commit lock (so no commit
+    /// slips in between) it starts a new segment, logs every series and every sample the head keeps there,
+    /// syncs it, and deletes the older segments. Returns how many segments were deleted.
+    ///
+    /// A crash before the deletion leaves the old segments in front of the checkpoint; replaying them and
+    /// then the checkpoint gives the same head (the checkpoint's samples are duplicates by then).
+    @discardableResult
+    func checkpointWAL() throws(StorageError) -> Int {
+        guard let wal else { return 0 }
+        return try commitLock.withLock { _ throws(StorageError) -> Int in
+            let first = try wal.startSegment()
+            let all = index.withLock { $0.series.values.sorted { $0.ref < $1.ref } }
+            var entries: [WALRecord.WALSeries] = []
+            var samples: [WALRecord.WALSample] = []
+            entries.reserveCapacity(all.count)
+            for series in all {
+                entries.append(WALRecord.WALSeries(ref: series.ref, labels: series.labels))
+                var iterator = HeadSampleIterator(chunks: series.snapshot(), mint: .min, maxt: .max)
+                while iterator.next() {
+                    let sample = iterator.at()
+                    samples.append(
+                        WALRecord.WALSample(ref: series.ref, timestamp: sample.timestamp, value: sample.value))
+                }
+            }
+            var records: [WALRecord] = [.series(entries)]
+            if !samples.isEmpty { records.append(.samples(samples)) }
+            try wal.log(records, sync: true)
+            var removed = 0
+            for segment in try WAL.segments(in: wal.directory) where segment < first {
+                let path = WAL.path(of: segment, in: wal.directory)
+                do {
+                    try FileManager.default.removeItem(atPath: path)
+                    removed += 1
+                } catch {
+                    throw StorageError(.io, "cannot delete WAL segment \(path): \(error)", cause: error)
+                }
+            }
+            if removed > 0 { WAL.syncDirectory(wal.directory) }
+            return removed
+        }
+    }
+}
