@@ -79,7 +79,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
-                "VigilLogging", "VigilModel", "VigilStorage", "VigilTSDB",
+                "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -126,16 +126,21 @@ struct ChunksBench: ParsableCommand {
             let figures = EncodingBenchmark.xor(kind, seconds: seconds)
             print(
                 kind.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
-                    + String(format: " %12.2f %11.1f %11.1f", figures.bytesPerSample,
-                             figures.encodeSamplesPerSecond / 1e6, figures.decodeSamplesPerSecond / 1e6))
+                    + String(
+                        format: " %12.2f %11.1f %11.1f", figures.bytesPerSample,
+                        figures.encodeSamplesPerSecond / 1e6, figures.decodeSamplesPerSecond / 1e6))
         }
-        print(String(format: "20-metric DCGM mix: %.2f bytes/sample exact 15 s, %.2f with ±2 ms scrape jitter",
-                     EncodingBenchmark.dcgmMixBytesPerSample(), EncodingBenchmark.dcgmMixBytesPerSample(jitterMs: 2)))
+        print(
+            String(
+                format: "20-metric DCGM mix: %.2f bytes/sample exact 15 s, %.2f with ±2 ms scrape jitter",
+                EncodingBenchmark.dcgmMixBytesPerSample(), EncodingBenchmark.dcgmMixBytesPerSample(jitterMs: 2)))
         let text = EncodingBenchmark.generateMetricsText(byteCount: 1 << 20)
         let snappy = EncodingBenchmark.snappy(text, seconds: seconds)
-        print(String(format: "snappy on 1 MiB of metrics text: %.1f %% of input, compress %.0f MB/s, decompress %.0f MB/s",
-                     Double(snappy.compressedBytes) / Double(snappy.inputBytes) * 100,
-                     snappy.compressMegabytesPerSecond, snappy.decompressMegabytesPerSecond))
+        print(
+            String(
+                format: "snappy on 1 MiB of metrics text: %.1f %% of input, compress %.0f MB/s, decompress %.0f MB/s",
+                Double(snappy.compressedBytes) / Double(snappy.inputBytes) * 100,
+                snappy.compressMegabytesPerSecond, snappy.decompressMegabytesPerSecond))
         print(String(format: "crc32c: %.0f MB/s", EncodingBenchmark.crc32c(text, seconds: seconds).megabytesPerSecond))
     }
 }

@@ -14,7 +14,8 @@ struct TSDBCommand: ParsableCommand {
 struct TSDBImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Bulk-import OpenMetrics text (`name{labels} value timestamp_seconds`, series contiguous, `# EOF`) into blocks.",
+        abstract:
+            "Bulk-import OpenMetrics text (`name{labels} value timestamp_seconds`, series contiguous, `# EOF`) into blocks.",
         discussion: """
             The input promtool's `tsdb create-blocks-from openmetrics` takes. Streams with bounded memory;
             run it on a directory no server is using.
@@ -31,7 +32,9 @@ struct TSDBImportCommand: ParsableCommand {
     var files: [String]
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("name at least one file, e.g. vigil tsdb import --data-dir D data.om") }
+        if files.isEmpty {
+            throw ValidationError("name at least one file, e.g. vigil tsdb import --data-dir D data.om")
+        }
     }
 
     func run() throws {
@@ -68,7 +71,9 @@ struct TSDBInspectCommand: ParsableCommand {
         print("\(dataDir): \(report.blocks.count) block(s), \(report.samples) samples, \(report.directoryBytes) bytes")
         print(String(format: "bytes per sample (blocks): %.2f", report.bytesPerSample))
         for block in report.blocks {
-            print("  \(block.ulid)  [\(block.minTime), \(block.maxTime))  level \(block.level)  \(block.series) series  \(block.samples) samples  \(block.bytes) bytes")
+            print(
+                "  \(block.ulid)  [\(block.minTime), \(block.maxTime))  level \(block.level)  \(block.series) series  \(block.samples) samples  \(block.bytes) bytes"
+            )
         }
         for damaged in report.damaged { print("  DAMAGED \(damaged.path): \(damaged.reason)") }
         if !report.topMetricsBySeries.isEmpty {

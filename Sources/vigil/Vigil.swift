@@ -15,7 +15,7 @@ struct Vigil: AsyncParsableCommand {
               vigil bench host                            measure one full host collection
             """,
         version: VigilVersion.current,
-        subcommands: [AgentCommand.self, SMICommand.self, TSDBCommand.self, BenchCommand.self]
+        subcommands: [AgentCommand.self, SMICommand.self, TSDBCommand.self, PromQLTestCommand.self, BenchCommand.self]
     )
 
     /// Runs the command line with Vigil's exit codes: 0 success, 1 failure, 2 bad usage.

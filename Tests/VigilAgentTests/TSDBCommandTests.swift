@@ -15,14 +15,16 @@ import Testing
         var text = ""
         for gpu in 0..<2 {
             for step in 0..<480 {
-                text += "DCGM_FI_DEV_GPU_TEMP{gpu=\"\(gpu)\",Hostname=\"n1\"} \(40 + step % 5) \(1_700_000_000 + step * 15)\n"
+                text +=
+                    "DCGM_FI_DEV_GPU_TEMP{gpu=\"\(gpu)\",Hostname=\"n1\"} \(40 + step % 5) \(1_700_000_000 + step * 15)\n"
             }
         }
         text += "# EOF\n"
         let file = directory.appendingPathComponent("data.om")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let data = directory.appendingPathComponent("data").path
-        let imported = try ExternalTools.run(ExternalTools.vigilBinary, ["tsdb", "import", "--data-dir", data, file.path])
+        let imported = try ExternalTools.run(
+            ExternalTools.vigilBinary, ["tsdb", "import", "--data-dir", data, file.path])
         #expect(imported.status == 0, "\(imported.output)")
         #expect(imported.output.contains("960 samples in 2 series"))
         let inspected = try ExternalTools.run(ExternalTools.vigilBinary, ["tsdb", "inspect", "--data-dir", data])
@@ -35,9 +37,11 @@ import Testing
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("bad.om")
-        try "up{job=\"a\"} 1 1700000000\nup{job=\"a\" 1 1700000015\n# EOF\n".write(to: file, atomically: true, encoding: .utf8)
+        try "up{job=\"a\"} 1 1700000000\nup{job=\"a\" 1 1700000015\n# EOF\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let result = try ExternalTools.run(
-            ExternalTools.vigilBinary, ["tsdb", "import", "--data-dir", directory.appendingPathComponent("d").path, file.path])
+            ExternalTools.vigilBinary,
+            ["tsdb", "import", "--data-dir", directory.appendingPathComponent("d").path, file.path])
         #expect(result.status == 1)
         #expect(result.output.contains("line 2"), "\(result.output)")
     }
@@ -45,5 +49,41 @@ import Testing
     @Test func importWithoutFilesIsBadUsage() throws {
         let result = try ExternalTools.run(ExternalTools.vigilBinary, ["tsdb", "import"])
         #expect(result.status == 2)
+    }
+}
+
+/// `vigil promql-test` through the built binary.
+@Suite struct PromQLTestCommandTests {
+    @Test func passingAndFailingScripts() throws {
+        let directory = try TSDBCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("good.test")
+        try """
+        load 5m
+          http_requests_total{job="api"} 0+10x10
+
+        eval instant at 50m sum(http_requests_total)
+          {} 100
+
+        eval instant at 50m rate(http_requests_total[10m])
+          {job="api"} 0.03333333333333333
+
+        """.write(to: good, atomically: true, encoding: .utf8)
+        let passing = try ExternalTools.run(ExternalTools.vigilBinary, ["promql-test", good.path])
+        #expect(passing.status == 0, "\(passing.output)")
+        #expect(passing.output.contains("2 passed, 0 failed"))
+        let bad = directory.appendingPathComponent("bad.test")
+        try """
+        load 5m
+          up{job="api"} 1
+
+        eval instant at 0m up
+          {job="api"} 2
+
+        """.write(to: bad, atomically: true, encoding: .utf8)
+        let failing = try ExternalTools.run(ExternalTools.vigilBinary, ["promql-test", bad.path])
+        #expect(failing.status == 1)
+        #expect(failing.output.contains("0 passed, 1 failed"))
+        #expect(failing.output.contains("line 4: up"))
     }
 }

@@ -1,0 +1,313 @@
+import VigilModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#else
+    import Darwin
+#endif
+
+/// Kahan-Babuška summation step, as Prometheus's `kahanSumInc`.
+func kahanSumInc(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
+    let t = sum + inc
+    var c = c
+    if t.isInfinite {
+        c = 0
+    } else if abs(sum) >= abs(inc) {
+        c += (sum - t) + inc
+    } else {
+        c += (inc - t) + sum
+    }
+    return (t, c)
+}
+
+/// Prometheus's `quantile` over unsorted values (linear interpolation between closest ranks).
+func promQuantile(_ q: Double, _ values: [Double]) -> Double {
+    if values.isEmpty || q.isNaN { return .nan }
+    if q < 0 { return -.infinity }
+    if q > 1 { return .infinity }
+    let sorted = values.sorted { $0 < $1 || ($0.isNaN && !$1.isNaN) }
+    let n = Double(sorted.count)
+    let rank = q * (n - 1)
+    let lower = max(0, Int(rank.rounded(.down)))
+    let upper = min(sorted.count - 1, lower + 1)
+    let weight = rank - rank.rounded(.down)
+    return sorted[lower] * (1 - weight) + sorted[upper] * weight
+}
+
+extension Evaluator {
+    static func groupingKey(_ labels: Labels, _ grouping: [String], without: Bool) -> Labels {
+        if without {
+            return Labels(labels.filter { $0.name != metricNameLabel && !grouping.contains($0.name) })
+        }
+        return Labels(labels.filter { grouping.contains($0.name) })
+    }
+
+    func evaluateAggregate(_ a: AggregateExpr, at t: Int64) throws -> QueryValue {
+        var parameter: Double = 0
+        var labelName = ""
+        if let param = a.param {
+            if a.op == .countValues {
+                guard case .stringLiteral(let literal) = Self.unwrap(param) ?? param else {
+                    labelName = try string(param, at: t)
+                    return try aggregate(a, at: t, parameter: 0, labelName: labelName)
+                }
+                if !literal.isValidUTF8 || literal.bytes.isEmpty {
+                    throw EngineError.execution("invalid label name \(literal.goQuoted)")
+                }
+                labelName = literal.value
+            } else {
+                parameter = try scalar(param, at: t)
+            }
+        }
+        return try aggregate(a, at: t, parameter: parameter, labelName: labelName)
+    }
+
+    static func unwrap(_ e: Expr) -> Expr? {
+        var e = e
+        while case .paren(let p) = e { e = p.expr }
+        return e
+    }
+
+    private struct Group {
+        var labels: Labels
+        var dropName: Bool
+        var samples: [VectorSample] = []
+    }
+
+    private func aggregate(_ a: AggregateExpr, at t: Int64, parameter: Double, labelName: String) throws -> QueryValue {
+        let input = try vector(a.expr, at: t)
+        var order: [Labels] = []
+        var groups: [Labels: Group] = [:]
+        for sample in input {
+            let key = Self.groupingKey(sample.labels, a.grouping, without: a.without)
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = Group(labels: key, dropName: false)
+            }
+            groups[key]!.samples.append(sample)
+        }
+        var out: [VectorSample] = []
+        switch a.op {
+        case .topk, .bottomk, .limitk:
+            if parameter.isNaN { throw EngineError.execution("Parameter value is NaN") }
+            if parameter >= 9.223372036854775807e18 || parameter < -9.223372036854775807e18 {
+                throw EngineError.execution("Scalar value \(GoStrconv.formatShortest(parameter)) overflows int64")
+            }
+            let k = Int(parameter)
+            guard k >= 1 else { return .vector([]) }
+            for key in order {
+                let members = groups[key]!.samples
+                if a.op == .limitk {
+                    out.append(contentsOf: members.prefix(k))
+                    continue
+                }
+                let top = a.op == .topk
+                let sorted = members.enumerated().sorted { x, y in
+                    let l = x.element.value
+                    let r = y.element.value
+                    if l.isNaN != r.isNaN { return r.isNaN }
+                    if l != r && !l.isNaN { return top ? l > r : l < r }
+                    return x.offset < y.offset
+                }
+                out.append(
+                    contentsOf: sorted.prefix(k).map {
+                        var s = $0.element
+                        s.timestamp = t
+                        return s
+                    })
+            }
+            return .vector(out)
+        case .limitRatio:
+            var ratio = parameter
+            if ratio.isNaN { throw EngineError.execution("Ratio value is NaN") }
+            if ratio < -1 || ratio > 1 {
+                let capped: Double = ratio < -1 ? -1 : 1
+                warn(
+                    "PromQL warning: ratio value should be between -1 and 1, got \(GoStrconv.formatShortest(ratio)), capping to \(GoStrconv.formatShortest(capped))"
+                )
+                ratio = capped
+            }
+            for key in order {
+                for sample in groups[key]!.samples {
+                    let offset = Double(sample.labels.prometheusHash) / Double(UInt64.max)
+                    if (ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1 + ratio) { out.append(sample) }
+                }
+            }
+            return .vector(out)
+        case .countValues:
+            var counts: [Labels: Int] = [:]
+            var countOrder: [Labels] = []
+            for key in order {
+                for sample in groups[key]!.samples {
+                    let labels = key.setting(labelName, to: GoStrconv.formatShortest(sample.value))
+                    if counts[labels] == nil { countOrder.append(labels) }
+                    counts[labels, default: 0] += 1
+                }
+            }
+            return .vector(countOrder.map { VectorSample(labels: $0, timestamp: t, value: Double(counts[$0]!)) })
+        case .quantile:
+            if parameter.isNaN || parameter < 0 || parameter > 1 {
+                warn(
+                    "PromQL warning: quantile value should be between 0 and 1, got \(GoStrconv.formatShortest(parameter))"
+                )
+            }
+        default: break
+        }
+        for key in order {
+            let group = groups[key]!
+            let values = group.samples.map(\.value)
+            let value: Double
+            switch a.op {
+            case .sum:
+                var sum = 0.0
+                var c = 0.0
+                for v in values { (sum, c) = kahanSumInc(v, sum, c) }
+                value = sum + c
+            case .avg: value = Self.average(values)
+            case .count: value = Double(values.count)
+            case .group: value = 1
+            case .min:
+                var m = values[0]
+                for v in values.dropFirst() where m > v || m.isNaN { m = v }
+                value = m
+            case .max:
+                var m = values[0]
+                for v in values.dropFirst() where m < v || m.isNaN { m = v }
+                value = m
+            case .stddev, .stdvar:
+                var count = 0.0
+                var mean = 0.0
+                var m2 = 0.0
+                for v in values {
+                    count += 1
+                    let delta = v - mean
+                    mean += delta / count
+                    m2 += delta * (v - mean)
+                }
+                value = a.op == .stdvar ? m2 / count : (m2 / count).squareRoot()
+            case .quantile: value = promQuantile(parameter, values)
+            default: value = 0
+            }
+            // Grouped by a name that is to be dropped: the clash shows when the result is produced.
+            let drop = !a.without && a.grouping.contains(metricNameLabel) && group.samples.contains(where: \.dropName)
+            out.append(VectorSample(labels: group.labels, timestamp: t, value: value, dropName: drop))
+        }
+        return .vector(out)
+    }
+
+    /// Prometheus's `avg`: a Kahan sum, switching to an incremental mean when the sum overflows.
+    static func average(_ values: [Double]) -> Double {
+        var sum = values[0]
+        var c = 0.0
+        var mean = 0.0
+        var incremental = false
+        var count = 1.0
+        for v in values.dropFirst() {
+            count += 1
+            if !incremental {
+                let (s, nc) = kahanSumInc(v, sum, c)
+                if !s.isInfinite {
+                    sum = s
+                    c = nc
+                    continue
+                }
+                incremental = true
+                mean = sum / (count - 1)
+                c /= count - 1
+            }
+            if mean.isInfinite {
+                if v.isInfinite && (mean > 0) == (v > 0) { continue }
+                if !v.isInfinite && !v.isNaN { continue }
+            }
+            let current = mean + c
+            (mean, c) = kahanSumInc(v / count - current / count, mean, c)
+        }
+        if incremental { return mean + c }
+        if count == 1 { return values[0] }
+        return sum / count + c / count
+    }
+}
+
+extension Labels {
+    /// Prometheus's `labels.Labels.Hash()`: XXH64 (seed 0) over `name 0xff value 0xff` for every label, so that
+    /// `limit_ratio` keeps the same series Prometheus keeps.
+    var prometheusHash: UInt64 {
+        var bytes: [UInt8] = []
+        for label in self {
+            bytes.append(contentsOf: label.name.utf8)
+            bytes.append(0xff)
+            bytes.append(contentsOf: label.value.utf8)
+            bytes.append(0xff)
+        }
+        return xxHash64(bytes)
+    }
+}
+
+/// XXH64 with seed 0.
+func xxHash64(_ input: [UInt8]) -> UInt64 {
+    let p1: UInt64 = 11_400_714_785_074_694_791
+    let p2: UInt64 = 14_029_467_366_897_019_727
+    let p3: UInt64 = 1_609_587_929_392_839_161
+    let p4: UInt64 = 9_650_029_242_287_828_579
+    let p5: UInt64 = 2_870_177_450_012_600_261
+    func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
+    func round(_ acc: UInt64, _ value: UInt64) -> UInt64 { rotl(acc &+ value &* p2, 31) &* p1 }
+    func merge(_ acc: UInt64, _ value: UInt64) -> UInt64 { (acc ^ round(0, value)) &* p1 &+ p4 }
+    func read64(_ i: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(input[i + k]) << (8 * UInt64(k)) }
+        return v
+    }
+    func read32(_ i: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<4 { v |= UInt64(input[i + k]) << (8 * UInt64(k)) }
+        return v
+    }
+    let n = input.count
+    var i = 0
+    var h: UInt64
+    if n >= 32 {
+        var v1 = p1 &+ p2
+        var v2 = p2
+        var v3: UInt64 = 0
+        var v4 = 0 &- p1
+        while i + 32 <= n {
+            v1 = round(v1, read64(i))
+            v2 = round(v2, read64(i + 8))
+            v3 = round(v3, read64(i + 16))
+            v4 = round(v4, read64(i + 24))
+            i += 32
+        }
+        h = rotl(v1, 1) &+ rotl(v2, 7) &+ rotl(v3, 12) &+ rotl(v4, 18)
+        h = merge(h, v1)
+        h = merge(h, v2)
+        h = merge(h, v3)
+        h = merge(h, v4)
+    } else {
+        h = p5
+    }
+    h = h &+ UInt64(n)
+    while i + 8 <= n {
+        h ^= round(0, read64(i))
+        h = rotl(h, 27) &* p1 &+ p4
+        i += 8
+    }
+    if i + 4 <= n {
+        h ^= read32(i) &* p1
+        h = rotl(h, 23) &* p2 &+ p3
+        i += 4
+    }
+    while i < n {
+        h ^= UInt64(input[i]) &* p5
+        h = rotl(h, 11) &* p1
+        i += 1
+    }
+    h ^= h >> 33
+    h = h &* p2
+    h ^= h >> 29
+    h = h &* p3
+    h ^= h >> 32
+    return h
+}

@@ -1,0 +1,284 @@
+import VigilModel
+import VigilStorage
+
+struct SeriesKey: Hashable {
+    var labels: Labels
+    var dropName: Bool
+}
+
+/// The state of one query's evaluation: the storage, the query's time range, limits and annotations.
+final class Evaluator {
+    let querier: any Querier
+    let start: Int64
+    let end: Int64
+    let step: Int64
+    let options: Engine.Options
+    let deadline: ContinuousClock.Instant?
+    var warnings: [String] = []
+    var infos: [String] = []
+    private var cache: [[LabelMatcher]: [(labels: Labels, samples: [Sample])]] = [:]
+    /// The time range each selector may read; a selector without one reads everything.
+    private var windows: [[LabelMatcher]: (Int64, Int64)] = [:]
+
+    init(storage: any Queryable, start: Int64, end: Int64, step: Int64, options: Engine.Options) throws {
+        querier = try storage.querier(mint: Int64.min / 2, maxt: Int64.max / 2)
+        self.start = start
+        self.end = end
+        self.step = step
+        self.options = options
+        deadline = options.timeoutSeconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+    }
+
+    func warn(_ message: String) { if !warnings.contains(message) { warnings.append(message) } }
+    func info(_ message: String) { if !infos.contains(message) { infos.append(message) } }
+
+    func checkSampleCount(_ count: Int) throws {
+        if count > options.maxSamples {
+            throw EngineError(
+                .tooManySamples,
+                "query processing would load too many samples into memory in query execution (limit: \(options.maxSamples))"
+            )
+        }
+    }
+
+    private func checkLimits() throws {
+        if Task.isCancelled { throw EngineError(.canceled, "query was canceled in query execution") }
+        if let deadline, ContinuousClock.now > deadline {
+            throw EngineError(.timeout, "query timed out in query execution")
+        }
+    }
+
+    /// Applies the delayed `__name__` removal and rejects duplicate label sets, as Prometheus does last.
+    static func finish(_ samples: [VectorSample]) throws -> [VectorSample] {
+        var seen = Set<Labels>()
+        var out: [VectorSample] = []
+        out.reserveCapacity(samples.count)
+        for var sample in samples {
+            if sample.dropName {
+                sample.labels = sample.labels.removing(metricNameLabel)
+                sample.dropName = false
+            }
+            if !seen.insert(sample.labels).inserted {
+                throw EngineError.execution("vector cannot contain metrics with the same labelset")
+            }
+            out.append(sample)
+        }
+        return out
+    }
+
+    static func finish(_ series: [MatrixSeries]) throws -> [MatrixSeries] {
+        var seen = Set<Labels>()
+        var out: [MatrixSeries] = []
+        for var s in series {
+            if s.dropName {
+                s.labels = s.labels.removing(metricNameLabel)
+                s.dropName = false
+            }
+            if !seen.insert(s.labels).inserted {
+                throw EngineError.execution("vector cannot contain metrics with the same labelset")
+            }
+            out.append(s)
+        }
+        return out.sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
+    }
+
+    // MARK: - Dispatch
+
+    func evaluate(_ expr: Expr, at t: Int64) throws -> QueryValue {
+        try checkLimits()
+        switch expr {
+        case .numberLiteral(let n): return .scalar(n.value, timestamp: t)
+        case .stringLiteral(let s): return .string(s.value, timestamp: t)
+        case .paren(let p): return try evaluate(p.expr, at: t)
+        case .vectorSelector(let s): return .vector(try selectVector(s, at: t))
+        case .matrixSelector(let m): return .matrix(try selectMatrix(m, at: t))
+        case .subquery(let s): return .matrix(try evaluateSubquery(s, at: t))
+        case .unary(let u): return try evaluateUnary(u, at: t)
+        case .binary(let b): return try evaluateBinary(b, at: t)
+        case .call(let c): return try evaluateCall(c, at: t)
+        case .aggregate(let a): return try evaluateAggregate(a, at: t)
+        }
+    }
+
+    func scalar(_ expr: Expr, at t: Int64) throws -> Double {
+        if case .scalar(let v, _) = try evaluate(expr, at: t) { return v }
+        throw EngineError.execution("expected scalar")
+    }
+
+    func vector(_ expr: Expr, at t: Int64) throws -> [VectorSample] {
+        if case .vector(let v) = try evaluate(expr, at: t) { return v }
+        throw EngineError.execution("expected instant vector")
+    }
+
+    func matrix(_ expr: Expr, at t: Int64) throws -> [MatrixSeries] {
+        if case .matrix(let v) = try evaluate(expr, at: t) { return v }
+        throw EngineError.execution("expected range vector")
+    }
+
+    func string(_ expr: Expr, at t: Int64) throws -> String {
+        if case .string(let v, _) = try evaluate(expr, at: t) { return v }
+        throw EngineError.execution("expected string")
+    }
+
+    // MARK: - Selectors
+
+    /// Finds, for every selector, the time range the query can read (as Prometheus's `FindMinMaxTime`), so that
+    /// only those samples are loaded.
+    func prepare(_ expr: Expr) {
+        windows = [:]
+        collectWindows(expr, from: start, through: end)
+    }
+
+    private func collectWindows(_ expr: Expr, from: Int64, through: Int64) {
+        func bounds(_ at: AtModifier?, _ offset: Int64) -> (Int64, Int64) {
+            switch at {
+            case nil: (from - offset, through - offset)
+            case .timestamp(let ms): (ms - offset, ms - offset)
+            case .start: (start - offset, start - offset)
+            case .end: (end - offset, end - offset)
+            }
+        }
+        func add(_ matchers: [LabelMatcher], _ lo: Int64, _ hi: Int64) {
+            if let existing = windows[matchers] {
+                windows[matchers] = (min(existing.0, lo), max(existing.1, hi))
+            } else {
+                windows[matchers] = (lo, hi)
+            }
+        }
+        switch expr {
+        case .vectorSelector(let s):
+            let (lo, hi) = bounds(s.at, s.offsetMilliseconds)
+            add(s.matchers, lo - options.lookbackDeltaMilliseconds, hi)
+        case .matrixSelector(let m):
+            let (lo, hi) = bounds(m.vectorSelector.at, m.vectorSelector.offsetMilliseconds)
+            add(m.vectorSelector.matchers, lo - m.rangeMilliseconds - options.lookbackDeltaMilliseconds, hi)
+        case .subquery(let sq):
+            let (lo, hi) = bounds(sq.at, sq.offsetMilliseconds)
+            collectWindows(sq.expr, from: lo - sq.rangeMilliseconds, through: hi)
+        default:
+            for child in expr.children { collectWindows(child, from: from, through: through) }
+        }
+    }
+
+    private func series(_ matchers: [LabelMatcher]) throws -> [(labels: Labels, samples: [Sample])] {
+        if let cached = cache[matchers] { return cached }
+        let hints = windows[matchers].map { SelectHints(start: $0.0, end: $0.1) }
+        var set = try querier.select(sorted: true, hints: hints, matchers: matchers)
+        var result: [(labels: Labels, samples: [Sample])] = []
+        while let s = try set.next() { result.append((s.labels, try s.samples())) }
+        cache[matchers] = result
+        return result
+    }
+
+    func referenceTime(_ at: AtModifier?, _ t: Int64) -> Int64 {
+        switch at {
+        case nil: t
+        case .timestamp(let ms): ms
+        case .start: start
+        case .end: end
+        }
+    }
+
+    /// Index of the last sample at or before `ts`, or -1.
+    private static func lastIndex(_ samples: [Sample], atOrBefore ts: Int64) -> Int {
+        var low = 0
+        var high = samples.count
+        while low < high {
+            let mid = (low + high) / 2
+            if samples[mid].timestamp <= ts { low = mid + 1 } else { high = mid }
+        }
+        return low - 1
+    }
+
+    func selectVector(_ s: VectorSelector, at t: Int64, keepTimestamps: Bool = false) throws -> [VectorSample] {
+        let ts = referenceTime(s.at, t) - s.offsetMilliseconds
+        var out: [VectorSample] = []
+        for (labels, samples) in try series(s.matchers) {
+            let i = Self.lastIndex(samples, atOrBefore: ts)
+            guard i >= 0 else { continue }
+            let sample = samples[i]
+            guard sample.timestamp > ts - options.lookbackDeltaMilliseconds, !sample.isStaleMarker else { continue }
+            out.append(
+                VectorSample(labels: labels, timestamp: keepTimestamps ? sample.timestamp : t, value: sample.value))
+        }
+        try checkSampleCount(out.count)
+        return out
+    }
+
+    func selectMatrix(_ m: MatrixSelector, at t: Int64) throws -> [MatrixSeries] {
+        let s = m.vectorSelector
+        let ts = referenceTime(s.at, t) - s.offsetMilliseconds
+        let from = ts - m.rangeMilliseconds
+        var out: [MatrixSeries] = []
+        var total = 0
+        for (labels, samples) in try series(s.matchers) {
+            let last = Self.lastIndex(samples, atOrBefore: ts)
+            guard last >= 0 else { continue }
+            var first = Self.lastIndex(samples, atOrBefore: from) + 1
+            var points: [Sample] = []
+            while first <= last {
+                if !samples[first].isStaleMarker { points.append(samples[first]) }
+                first += 1
+            }
+            guard !points.isEmpty else { continue }
+            total += points.count
+            out.append(MatrixSeries(labels: labels, samples: points))
+        }
+        try checkSampleCount(total)
+        return out
+    }
+
+    func evaluateSubquery(_ s: SubqueryExpr, at t: Int64) throws -> [MatrixSeries] {
+        let ts = referenceTime(s.at, t) - s.offsetMilliseconds
+        let step = s.stepMilliseconds > 0 ? s.stepMilliseconds : max(1, options.defaultSubqueryStepMilliseconds)
+        let from = ts - s.rangeMilliseconds
+        var first = (from / step) * step  // Go's truncating division
+        if first <= from { first += step }
+        var index: [SeriesKey: Int] = [:]
+        var out: [MatrixSeries] = []
+        var total = 0
+        var current = first
+        while current <= ts {
+            switch try evaluate(s.expr, at: current) {
+            case .scalar(let v, _):
+                if out.isEmpty { out.append(MatrixSeries(labels: Labels(), samples: [])) }
+                out[0].samples.append(Sample(current, v))
+                total += 1
+            case .vector(let samples):
+                for sample in samples {
+                    let key = SeriesKey(labels: sample.labels, dropName: sample.dropName)
+                    if let i = index[key] {
+                        out[i].samples.append(Sample(current, sample.value))
+                    } else {
+                        index[key] = out.count
+                        out.append(
+                            MatrixSeries(
+                                labels: sample.labels, samples: [Sample(current, sample.value)],
+                                dropName: sample.dropName))
+                    }
+                }
+                total += samples.count
+            default: throw EngineError.execution("subquery of a non-vector expression")
+            }
+            try checkSampleCount(total)
+            current += step
+        }
+        return out
+    }
+
+    // MARK: - Operators
+
+    private func evaluateUnary(_ u: UnaryExpr, at t: Int64) throws -> QueryValue {
+        let value = try evaluate(u.expr, at: t)
+        guard u.op == .minus else { return value }
+        switch value {
+        case .scalar(let v, let ts): return .scalar(-v, timestamp: ts)
+        case .vector(let samples):
+            return .vector(
+                samples.map {
+                    VectorSample(labels: $0.labels, timestamp: $0.timestamp, value: -$0.value, dropName: true)
+                })
+        default: return value
+        }
+    }
+}
