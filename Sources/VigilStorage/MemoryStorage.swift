@@ -124,37 +124,10 @@ public final class MemoryStorage: Storage {
 
     /// Normalises and validates a label set for a new or existing series.
     func validate(_ labels: Labels) throws(StorageError) -> Labels {
-        var labels = labels
-        if labels.contains(where: { $0.value.isEmpty }) {
-            labels = Labels(labels.filter { !$0.value.isEmpty })
-        }
-        if labels.isEmpty { throw .invalidLabels(labels, "a series needs at least one label") }
-        var previous: String?
-        for label in labels {
-            if label.name.isEmpty {
-                throw .invalidLabels(labels, "empty label name (with value \"\(escapeLabelValue(label.value))\")")
-            }
-            if label.name == previous {
-                throw .invalidLabels(labels, "label name \"\(label.name)\" appears more than once")
-            }
-            previous = label.name
-            if let limit = options.maxLabelNameLength, label.name.utf8.count > limit {
-                throw StorageError(
-                    .limitExceeded,
-                    "label name \"\(label.name)\" of series \(labels) is \(label.name.utf8.count) bytes long, above the limit of \(limit)",
-                    series: labels)
-            }
-            if let limit = options.maxLabelValueLength, label.value.utf8.count > limit {
-                throw StorageError(
-                    .limitExceeded,
-                    "value of label \"\(label.name)\" of series \(labels) is \(label.value.utf8.count) bytes long, above the limit of \(limit)",
-                    series: labels)
-            }
-        }
-        if options.requireMetricName && labels.metricName == nil {
-            throw .invalidLabels(labels, "no metric name (label \"\(metricNameLabel)\")")
-        }
-        return labels
+        try SeriesLabelRules(
+            maxLabelNameLength: options.maxLabelNameLength, maxLabelValueLength: options.maxLabelValueLength,
+            requireMetricName: options.requireMetricName
+        ).validate(labels)
     }
 }
 

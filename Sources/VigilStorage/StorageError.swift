@@ -60,46 +60,46 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
 }
 
 extension StorageError {
-    static func outOfOrder(_ series: Labels, timestamp: Int64, last: Int64) -> StorageError {
+    public static func outOfOrder(_ series: Labels, timestamp: Int64, last: Int64) -> StorageError {
         StorageError(
             .outOfOrderSample,
             "out of order sample for series \(series): timestamp \(timestamp) is before the series' newest sample at \(last)",
             series: series, timestamp: timestamp)
     }
 
-    static func duplicate(_ series: Labels, timestamp: Int64, value: Double, stored: Double) -> StorageError {
+    public static func duplicate(_ series: Labels, timestamp: Int64, value: Double, stored: Double) -> StorageError {
         StorageError(
             .duplicateSampleForTimestamp,
             "duplicate sample for timestamp \(timestamp) in series \(series): value \(describe(value)) differs from the stored \(describe(stored))",
             series: series, timestamp: timestamp)
     }
 
-    static func outOfBounds(_ series: Labels, timestamp: Int64, minValidTime: Int64) -> StorageError {
+    public static func outOfBounds(_ series: Labels, timestamp: Int64, minValidTime: Int64) -> StorageError {
         StorageError(
             .outOfBounds,
             "out of bounds sample for series \(series): timestamp \(timestamp) is before the earliest accepted timestamp \(minValidTime)",
             series: series, timestamp: timestamp)
     }
 
-    static func tooOld(_ series: Labels, timestamp: Int64, newest: Int64, window: Int64) -> StorageError {
+    public static func tooOld(_ series: Labels, timestamp: Int64, newest: Int64, window: Int64) -> StorageError {
         StorageError(
             .tooOldSample,
             "too old sample for series \(series): timestamp \(timestamp) is before \(newest - window), the newest timestamp \(newest) minus the out-of-order window of \(window) ms",
             series: series, timestamp: timestamp)
     }
 
-    static func invalidLabels(_ series: Labels, _ reason: String) -> StorageError {
+    public static func invalidLabels(_ series: Labels, _ reason: String) -> StorageError {
         StorageError(.invalidLabels, "invalid labels \(series): \(reason)", series: series)
     }
 
-    static func unknownReference(_ ref: SeriesRef, timestamp: Int64) -> StorageError {
+    public static func unknownReference(_ ref: SeriesRef, timestamp: Int64) -> StorageError {
         StorageError(
             .unknownSeriesReference,
             "unknown series reference \(ref.rawValue) for the sample at \(timestamp): append it with its labels instead",
             timestamp: timestamp)
     }
 
-    static func appenderClosed(series: Labels?, timestamp: Int64?) -> StorageError {
+    public static func appenderClosed(series: Labels?, timestamp: Int64?) -> StorageError {
         let what = series.map { " (series \($0))" } ?? ""
         return StorageError(
             .appenderClosed,

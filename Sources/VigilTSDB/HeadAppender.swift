@@ -26,7 +26,7 @@ final class HeadAppender: Appender {
     }
 
     func append(_ labels: Labels, timestamp: Int64, value: Double) throws(StorageError) -> SeriesRef {
-        if closed { throw .tsdbAppenderClosed(series: labels, timestamp: timestamp) }
+        if closed { throw .appenderClosed(series: labels, timestamp: timestamp) }
         do throws(StorageError) {
             let valid = try head.validate(labels)
             try checkBounds(valid, timestamp: timestamp)
@@ -40,10 +40,10 @@ final class HeadAppender: Appender {
     }
 
     func append(_ ref: SeriesRef, timestamp: Int64, value: Double) throws(StorageError) {
-        if closed { throw .tsdbAppenderClosed(series: nil, timestamp: timestamp) }
+        if closed { throw .appenderClosed(series: nil, timestamp: timestamp) }
         do throws(StorageError) {
             guard let series = pending[ref.rawValue]?.series ?? head.series(ref: ref.rawValue) else {
-                throw .tsdbUnknownReference(ref, timestamp: timestamp)
+                throw .unknownReference(ref, timestamp: timestamp)
             }
             try checkBounds(series.labels, timestamp: timestamp)
             try add(Sample(timestamp, value), to: series)
@@ -54,7 +54,7 @@ final class HeadAppender: Appender {
     }
 
     func commit() throws(StorageError) {
-        if closed { throw .tsdbAppenderClosed(series: nil, timestamp: nil) }
+        if closed { throw .appenderClosed(series: nil, timestamp: nil) }
         closed = true
         guard sampleCount > 0 else { return }
         let samplesPerChunk = head.options.samplesPerChunk
@@ -119,7 +119,7 @@ final class HeadAppender: Appender {
     }
 
     func rollback() throws(StorageError) {
-        if closed { throw .tsdbAppenderClosed(series: nil, timestamp: nil) }
+        if closed { throw .appenderClosed(series: nil, timestamp: nil) }
         closed = true
         pending = [:]
         order = []
@@ -128,7 +128,7 @@ final class HeadAppender: Appender {
     private func checkBounds(_ labels: Labels, timestamp: Int64) throws(StorageError) {
         let minValidTime = Swift.max(head.options.minValidTime, head.blockFloor.load(ordering: .relaxed))
         if timestamp < minValidTime {
-            throw .tsdbOutOfBounds(labels, timestamp: timestamp, minValidTime: minValidTime)
+            throw .outOfBounds(labels, timestamp: timestamp, minValidTime: minValidTime)
         }
     }
 
@@ -145,10 +145,10 @@ final class HeadAppender: Appender {
         }
         if let newest, sample.timestamp <= newest.timestamp {
             if sample.timestamp < newest.timestamp {
-                throw .tsdbOutOfOrder(series.labels, timestamp: sample.timestamp, last: newest.timestamp)
+                throw .outOfOrder(series.labels, timestamp: sample.timestamp, last: newest.timestamp)
             }
             guard sample.value.bitPattern == newest.value.bitPattern else {
-                throw .tsdbDuplicate(
+                throw .duplicate(
                     series.labels, timestamp: sample.timestamp, value: sample.value, stored: newest.value)
             }
             return
