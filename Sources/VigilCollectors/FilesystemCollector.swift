@@ -1,18 +1,15 @@
 import VigilModel
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
-
 /// `node_filesystem_*{device,fstype,mountpoint}` for every mounted filesystem, from the mount table
 /// (`/proc/1/mounts`, else `/proc/mounts`) and `statvfs`. Pseudo filesystems and mounts under
 /// `/dev`, `/proc`, `/sys` and container storage are skipped, as node_exporter does by default.
+/// A mount whose `statvfs` hangs (a dead NFS server) reports `node_filesystem_device_error 1` and is
+/// skipped until the call returns (see ``MountStatter``).
 public struct FilesystemCollector: Collector {
     public let name = "filesystem"
     public let mountPointExclude: DeviceFilter
     public let fsTypeExclude: DeviceFilter
+    public let statter: MountStatter
 
     public static let defaultMountPointExclude =
         #"^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)"#
@@ -21,10 +18,12 @@ public struct FilesystemCollector: Collector {
 
     public init(
         mountPointExclude: DeviceFilter = DeviceFilter(exclude: Self.defaultMountPointExclude)!,
-        fsTypeExclude: DeviceFilter = DeviceFilter(exclude: Self.defaultFSTypeExclude)!
+        fsTypeExclude: DeviceFilter = DeviceFilter(exclude: Self.defaultFSTypeExclude)!,
+        statter: MountStatter = MountStatter()
     ) {
         self.mountPointExclude = mountPointExclude
         self.fsTypeExclude = fsTypeExclude
+        self.statter = statter
     }
 
     struct Mount: Equatable {
@@ -39,31 +38,36 @@ public struct FilesystemCollector: Collector {
         guard let (path, table) = output.readFirstText(of: candidates) else { return }
         for mount in mounts(in: table, path: path, output: &output) {
             let labels: Labels = ["device": mount.device, "fstype": mount.fsType, "mountpoint": mount.mountPoint]
-            var stats = statvfs()
-            guard statvfs(output.paths.root(mount.mountPoint), &stats) == 0 else {
-                output.report(output.paths.root(mount.mountPoint), "statvfs: \(String(cString: strerror(errno)))")
-                output.metrics.gauge(
-                    "node_filesystem_device_error",
-                    help: "Whether an error occurred while getting statistics for the given device.",
-                    labels: labels, value: 1)
+            let path = output.paths.root(mount.mountPoint)
+            let stats: MountStatistics
+            switch statter.statistics(of: path, fsType: mount.fsType) {
+            case .statistics(let answer):
+                stats = answer
+            case .failed(let message):
+                deviceError(path, message, labels, &output)
+                continue
+            case .timedOut:
+                deviceError(
+                    path, "statvfs did not return in time (hung mount?); skipped until it does", labels, &output)
+                continue
+            case .stillStuck:
+                deviceError(path, "statvfs still has not returned; skipped", labels, &output)
                 continue
             }
-            let blockSize = Double(stats.f_bsize)
             output.metrics.gauge(
                 "node_filesystem_size_bytes", help: "Filesystem size in bytes.", labels: labels,
-                value: Double(stats.f_blocks) * blockSize)
+                value: stats.blocks * stats.blockSize)
             output.metrics.gauge(
                 "node_filesystem_free_bytes", help: "Filesystem free space in bytes.", labels: labels,
-                value: Double(stats.f_bfree) * blockSize)
+                value: stats.freeBlocks * stats.blockSize)
             output.metrics.gauge(
                 "node_filesystem_avail_bytes", help: "Filesystem space available to non-root users in bytes.",
-                labels: labels, value: Double(stats.f_bavail) * blockSize)
+                labels: labels, value: stats.availableBlocks * stats.blockSize)
             output.metrics.gauge(
-                "node_filesystem_files", help: "Filesystem total file nodes.", labels: labels,
-                value: Double(stats.f_files))
+                "node_filesystem_files", help: "Filesystem total file nodes.", labels: labels, value: stats.files)
             output.metrics.gauge(
                 "node_filesystem_files_free", help: "Filesystem total free file nodes.", labels: labels,
-                value: Double(stats.f_ffree))
+                value: stats.freeFiles)
             output.metrics.gauge(
                 "node_filesystem_readonly", help: "Filesystem read-only status.", labels: labels,
                 value: mount.options.contains("ro") ? 1 : 0)
@@ -72,6 +76,14 @@ public struct FilesystemCollector: Collector {
                 help: "Whether an error occurred while getting statistics for the given device.",
                 labels: labels, value: 0)
         }
+    }
+
+    private func deviceError(_ path: String, _ message: String, _ labels: Labels, _ output: inout CollectorOutput) {
+        output.report(path, message)
+        output.metrics.gauge(
+            "node_filesystem_device_error",
+            help: "Whether an error occurred while getting statistics for the given device.",
+            labels: labels, value: 1)
     }
 
     /// Parses the mount table, drops excluded mounts and keeps the last of duplicate (device, mount point)

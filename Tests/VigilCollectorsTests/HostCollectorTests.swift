@@ -80,7 +80,7 @@ import VigilModel
         let output = host.run(FilesystemCollector())
         #expect(output.issues.isEmpty)
         let mounts = output.metrics.samples("node_filesystem_size_bytes").compactMap { $0.labels["mountpoint"] }
-        #expect(mounts == ["/", "/data", "/mnt/scratch disk"])
+        #expect(mounts == ["/", "/data", "/datasets", "/mnt/scratch disk"])
         #expect(output.metrics.value("node_filesystem_readonly", ["mountpoint": "/mnt/scratch disk"]) == 1)
         #expect(output.metrics.value("node_filesystem_readonly", ["mountpoint": "/data"]) == 0)
         #expect(
