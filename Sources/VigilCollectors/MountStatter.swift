@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -91,12 +92,15 @@ public final class MountStatter: Sendable {
         if alreadyStuck { return .stillStuck }
         let result = Locked<Result<MountStatistics, StatError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { [stat, stuck] in
+        // A thread of its own, not a shared pool's: a hung call must never hold a thread others wait for.
+        let thread = Thread { [stat, stuck] in
             let answer = stat(path)
             result.withLock { $0 = answer }
             stuck.withLock { _ = $0.remove(path) }
             done.signal()
         }
+        thread.name = "vigil-statvfs"
+        thread.start()
         let nanoseconds =
             Int(timeout.components.seconds) * 1_000_000_000 + Int(timeout.components.attoseconds / 1_000_000_000)
         guard done.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else { return .timedOut }
