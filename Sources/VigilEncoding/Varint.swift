@@ -62,36 +62,7 @@ public enum Varint {
     public static func decodeUnsigned(
         from bytes: [UInt8], at position: inout Int, end: Int? = nil
     ) throws(CodecError) -> UInt64 {
-        let limit = min(end ?? bytes.count, bytes.count)
-        let start = position
-        guard start >= 0, start < limit else {
-            throw .truncated(at: start, "varint expected, input ends")
-        }
-        let first = bytes[start]
-        if first < 0x80 {
-            position = start + 1
-            return UInt64(first)
-        }
-        var result = UInt64(first & 0x7f)
-        var shift: UInt64 = 7
-        var index = start + 1
-        while index < limit {
-            let byte = bytes[index]
-            index += 1
-            if byte < 0x80 {
-                if index - start == maxLength && byte > 1 {
-                    throw overflow(at: start)
-                }
-                position = index
-                return result | (UInt64(byte) << shift)
-            }
-            if index - start == maxLength {
-                throw overflow(at: start)
-            }
-            result |= UInt64(byte & 0x7f) << shift
-            shift += 7
-        }
-        throw .truncated(at: start, "varint of \(index - start) bytes is cut off by the end of the input")
+        try decodeUnsigned(bytes, at: &position, limit: min(end ?? bytes.count, bytes.count))
     }
 
     /// Decodes a zig-zag signed varint starting at `position` and moves `position` past it.
@@ -107,15 +78,28 @@ public enum Varint {
     public static func decodeUnsigned(
         from buffer: UnsafeRawBufferPointer, at position: inout Int
     ) throws(CodecError) -> UInt64 {
+        try decodeUnsigned(buffer, at: &position, limit: buffer.count)
+    }
+
+    /// The one decoder behind both public forms, specialised for arrays and raw buffers.
+    @inlinable
+    static func decodeUnsigned<Bytes: RandomAccessCollection<UInt8>>(
+        _ bytes: Bytes, at position: inout Int, limit: Int
+    ) throws(CodecError) -> UInt64 where Bytes.Index == Int {
         let start = position
-        guard start >= 0, start < buffer.count else {
+        guard start >= 0, start < limit else {
             throw .truncated(at: start, "varint expected, input ends")
         }
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        var index = start
-        while index < buffer.count {
-            let byte = buffer[index]
+        let first = bytes[start]
+        if first < 0x80 {
+            position = start + 1
+            return UInt64(first)
+        }
+        var result = UInt64(first & 0x7f)
+        var shift: UInt64 = 7
+        var index = start + 1
+        while index < limit {
+            let byte = bytes[index]
             index += 1
             if byte < 0x80 {
                 if index - start == maxLength && byte > 1 {

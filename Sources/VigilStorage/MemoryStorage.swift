@@ -178,41 +178,7 @@ struct MemoryState: ~Copyable {
     /// they accept; matchers that accept it (`!=`, `!~`, `=""`, `=~"|x"`) subtract the postings of the
     /// values they reject, so that series without the label stay in.
     func matchingIDs(_ matchers: [LabelMatcher]) -> [UInt32] {
-        guard !matchers.isEmpty else { return [] }
-        var intersecting: [[UInt32]] = []
-        var subtracting: [[UInt32]] = []
-        for matcher in matchers {
-            let values = postings[matcher.name] ?? [:]
-            if matcher.matchesEmpty {
-                if matcher.kind == .notEqual {
-                    if let list = values[matcher.value] { subtracting.append(list) }
-                } else {
-                    subtracting.append(
-                        Postings.unionOfDisjoint(values.compactMap { matcher.matches($0.key) ? nil : $0.value }))
-                }
-            } else if matcher.kind == .equal {
-                guard let list = values[matcher.value] else { return [] }
-                intersecting.append(list)
-            } else {
-                let list = Postings.unionOfDisjoint(values.compactMap { matcher.matches($0.key) ? $0.value : nil })
-                if list.isEmpty { return [] }
-                intersecting.append(list)
-            }
-        }
-        var result: [UInt32]
-        if intersecting.isEmpty {
-            result = Array(0..<UInt32(series.count))
-        } else {
-            intersecting.sort { $0.count < $1.count }
-            result = intersecting[0]
-            for list in intersecting.dropFirst() where !result.isEmpty {
-                result = Postings.intersect(result, list)
-            }
-        }
-        for list in subtracting where !result.isEmpty {
-            result = Postings.subtract(result, list)
-        }
-        return result
+        Postings.matching(matchers, postings: postings, all: Array(0..<UInt32(series.count)))
     }
 
     /// Takes a sample into a series at commit; nil when taken (or a silent duplicate), else the reason

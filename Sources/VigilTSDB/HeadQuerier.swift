@@ -11,13 +11,10 @@ struct HeadQuerier: Querier {
     let maxt: Int64
 
     func select(sorted: Bool, hints: SelectHints?, matchers: [LabelMatcher]) -> any SeriesSet {
-        var low = mint
-        var high = maxt
-        if let hints {
-            low = max(low, hints.start)
-            high = min(high, hints.end)
+        guard let window = SelectHints.window(mint: mint, maxt: maxt, hints: hints), !matchers.isEmpty else {
+            return EmptySeriesSet()
         }
-        guard low <= high, !matchers.isEmpty else { return EmptySeriesSet() }
+        let (low, high) = (window.lowerBound, window.upperBound)
         var found: [HeadQuerySeries] = []
         for series in matching(matchers) {
             let chunks = series.snapshot()

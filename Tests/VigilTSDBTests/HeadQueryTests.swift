@@ -197,7 +197,7 @@ import VigilStorage
 
     @Test func literalPrefixes() {
         func prefix(_ value: String) -> String? {
-            HeadIndex.literalPrefix(of: matcher(.regexMatch, "l", value))
+            MatcherShape.literalPrefix(of: matcher(.regexMatch, "l", value))
         }
         #expect(prefix("foo.*") == "foo")
         #expect(prefix("fo?") == "f")
