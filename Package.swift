@@ -23,6 +23,7 @@ let package = Package(
         .package(
             url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Core value types: labels, samples, metric families. Standard library only.
@@ -62,6 +63,51 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Configuration: Prometheus-compatible YAML (Yams at this edge only), defaults, validation with
+        // key paths; relabelling, which scraping, alerting and remote_write share.
+        .target(
+            name: "VigilConfig",
+            dependencies: ["VigilModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Scraping: targets, discovery (static, file), one loop per target, staleness, limits.
+        .target(
+            name: "VigilScrape",
+            dependencies: [
+                "VigilModel", "VigilStorage", "VigilExposition", "VigilConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // remote_write 1.0: the receiver's append path and the sender (queue, shards, retries).
+        .target(
+            name: "VigilRemote",
+            dependencies: [
+                "VigilModel", "VigilStorage", "VigilEncoding", "VigilExposition", "VigilConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The server: Prometheus HTTP API, composition root (ServiceGroup: storage first, HTTP last).
+        .target(
+            name: "VigilServer",
+            dependencies: [
+                "VigilModel", "VigilStorage", "VigilTSDB", "VigilPromQL", "VigilExposition", "VigilConfig",
+                "VigilScrape", "VigilRemote", "VigilAgent", "VigilCollectors", "VigilGPU",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Log handlers (text, JSON) and their bootstrap, for the executable.
         .target(
             name: "VigilLogging",
@@ -79,7 +125,9 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
-                "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB",
+                "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB", "VigilConfig",
+                "VigilScrape", "VigilRemote", "VigilServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,6 +169,40 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilScrapeTests",
+            dependencies: [
+                "VigilScrape", "VigilConfig", "VigilModel", "VigilStorage", "VigilExposition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilRemoteTests",
+            dependencies: [
+                "VigilRemote", "VigilConfig", "VigilModel", "VigilStorage", "VigilEncoding", "VigilExposition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilServerTests",
+            dependencies: [
+                "VigilServer", "VigilConfig", "VigilModel", "VigilStorage", "VigilPromQL", "VigilExposition",
+                "VigilEncoding", "VigilScrape", "VigilRemote", "VigilTSDB", "VigilGPU",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
