@@ -34,12 +34,17 @@ let package = Package(
         .target(name: "VigilStorage", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         // The embedded TSDB: head (XOR chunks, postings), WAL with replay and repair.
         .target(
-            name: "VigilTSDB", dependencies: ["VigilModel", "VigilStorage", "VigilEncoding"],
+            name: "VigilTSDB",
+            dependencies: [
+                "VigilModel", "VigilStorage", "VigilEncoding",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings),
         // PromQL: lexer, parser, type checker, AST, printer (the engine follows, on VigilStorage).
         .target(name: "VigilPromQL", dependencies: ["VigilModel", "VigilStorage"], swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 and OpenMetrics 1.0: streaming parser, encoder, content negotiation.
-        .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        .target(name: "VigilExposition", dependencies: ["VigilModel", "VigilEncoding"], swiftSettings: swiftSettings),
         // Host collectors reading procfs and sysfs.
         .target(
             name: "VigilCollectors",
@@ -139,7 +144,12 @@ let package = Package(
         .testTarget(name: "VigilEncodingTests", dependencies: ["VigilEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "VigilTSDBTests", dependencies: ["VigilTSDB", "VigilModel", "VigilStorage"],
+            name: "VigilTSDBTests",
+            dependencies: [
+                "VigilTSDB", "VigilModel", "VigilStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilModel"], swiftSettings: swiftSettings),
@@ -189,6 +199,7 @@ let package = Package(
             dependencies: [
                 "VigilRemote", "VigilConfig", "VigilModel", "VigilStorage", "VigilEncoding", "VigilExposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -56,6 +56,7 @@ public final class TSDB: Storage, Sendable {
     let state: Mutex<State>
     /// Serialises cutting, compaction and retention (queries and appends never wait on it).
     let maintenance = Mutex(())
+    let maintenanceCounters = Mutex(MaintenanceCounters())
 
     private init(
         directory: String, options: Options, head: Head, blocks: [BlockReader], quarantined: [QuarantinedBlock]
@@ -136,13 +137,17 @@ public final class TSDB: Storage, Sendable {
     /// data's time); returns the blocks written.
     @discardableResult
     public func compact(now: Int64? = nil) throws(StorageError) -> [BlockMeta] {
+        try compactReporting(now: now).written
+    }
+
+    func compactReporting(now: Int64?) throws(StorageError) -> MaintenanceReport {
         try maintenance.withLock { _ throws(StorageError) in
             var written = try cutHeadLocked()
             while let plan = planCompaction() {
                 if let meta = try merge(plan) { written.append(meta) }
             }
-            try applyRetentionLocked(now: now)
-            return written
+            let deleted = try applyRetentionLocked(now: now)
+            return MaintenanceReport(written: written, deleted: deleted)
         }
     }
 
