@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -16,8 +14,8 @@ import Synchronization
 public final class SimulatedBackend: GPUBackend {
     public let name = "sim"
     /// Milliseconds since the Unix epoch; the simulation follows it.
-    public let now: @Sendable () -> Int64
-    private let fleet: Mutex<SimulatedFleet>
+    public var now: @Sendable () -> Int64 { machine.now }
+    private let machine: SimulatedCluster
 
     /// - Parameters:
     ///   - gpus: 1…32.
@@ -29,36 +27,27 @@ public final class SimulatedBackend: GPUBackend {
         scheduling: SimulatedFleet.Scheduling = .automatic,
         now: @escaping @Sendable () -> Int64 = SimulatedBackend.wallClockMs
     ) throws(GPUError) {
-        guard (1...32).contains(gpus) else {
-            throw GPUError(.unsupported, "the simulator runs 1 to 32 GPUs per machine, not \(gpus)")
-        }
-        self.now = now
-        fleet = Mutex(
-            SimulatedFleet(
-                nodes: 1, gpusPerNode: gpus, profile: profile, seed: seed, startMs: now(), scheduling: scheduling))
+        machine = try SimulatedCluster(
+            nodes: 1, gpusPerNode: gpus, profile: profile, seed: seed, scheduling: scheduling, now: now)
     }
 
     public func read() throws(GPUError) -> [GPUReading] {
-        let target = now()
-        return fleet.withLock { fleet in
-            fleet.advance(toMs: target)
-            return fleet.readings(node: 0)
-        }
+        machine.readings(node: 0)
     }
 
     /// Injects a fault into one of this machine's GPUs (for demos and tests).
     public func inject(_ fault: SimulatedFault, gpu: Int) {
-        fleet.withLock { $0.inject(fault, node: 0, gpu: gpu) }
+        machine.withFleet { $0.inject(fault, node: 0, gpu: gpu) }
     }
 
     /// Ends every fault on one GPU.
     public func clear(gpu: Int) {
-        fleet.withLock { $0.clear(node: 0, gpu: gpu) }
+        machine.withFleet { $0.clear(node: 0, gpu: gpu) }
     }
 
     /// Runs `body` with exclusive access to the fleet (start jobs, look at them).
     public func withFleet<Result: Sendable>(_ body: (inout SimulatedFleet) -> Result) -> Result {
-        fleet.withLock { body(&$0) }
+        machine.withFleet(body)
     }
 
     /// The wall clock, milliseconds since the Unix epoch.
