@@ -169,10 +169,21 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        // What tests that run real processes share: the built binary, free ports, child processes.
+        .target(
+            name: "VigilTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/VigilTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VigilAgentTests",
             dependencies: [
-                "VigilAgent", "VigilCollectors", "VigilExposition", "VigilGPU", "VigilModel",
+                "VigilAgent", "VigilTestSupport", "VigilCollectors", "VigilExposition", "VigilGPU", "VigilModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// `vigil tsdb import` and `vigil tsdb inspect`, through the built binary.
 @Suite struct TSDBCommandTests {

@@ -3,27 +3,27 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// Real peers for tests: the built `vigil` binary, promtool, node_exporter.
-enum ExternalTools {
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+/// Real peers for tests, shared by every test target that runs processes: the built `vigil` binary, promtool, node_exporter.
+public enum ExternalTools {
+    public static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
     /// The executable's full path on PATH, or nil.
-    static func path(of tool: String) -> String? {
+    public static func path(of tool: String) -> String? {
         let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return directories.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// A tool test runs when the tool is installed, and always in CI (where a missing tool is a failure).
-    static func shouldRun(_ tool: String) -> Bool { isCI || path(of: tool) != nil }
+    public static func shouldRun(_ tool: String) -> Bool { isCI || path(of: tool) != nil }
 
     /// The `vigil` binary SwiftPM built beside this test bundle.
-    static var vigilBinary: String {
+    public static var vigilBinary: String {
         let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         return bundle.appendingPathComponent("vigil").path
     }
 
     /// A TCP port that was free a moment ago on 127.0.0.1.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socketFD) }
         var address = sockaddr_in()
@@ -41,7 +41,7 @@ enum ExternalTools {
     }
 
     /// GET `url`, returning the body; `accept` sets the Accept header.
-    static func get(_ url: String, accept: String? = nil) async throws -> [UInt8] {
+    public static func get(_ url: String, accept: String? = nil) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         if let accept { request.headers.add(name: "Accept", value: accept) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
@@ -50,7 +50,7 @@ enum ExternalTools {
     }
 
     /// Runs a command to completion with `input` on stdin; returns exit status and combined output.
-    static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> (
+    public static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> (
         status: Int32, output: String
     ) {
         let process = Process()
@@ -74,17 +74,17 @@ enum ExternalTools {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A long-running child process (an agent, an exporter) whose output goes to a file we can poll.
-final class ChildProcess: @unchecked Sendable {
-    let process = Process()
-    let logPath: String
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
+    public let logPath: String
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    public init(_ executable: String, _ arguments: [String]) throws {
         logPath =
             FileManager.default.temporaryDirectory.appendingPathComponent("vigil-child-\(UUID().uuidString).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -96,10 +96,10 @@ final class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Waits until the log contains `text` (or the process exits, or 60 s pass).
-    func waitForLog(containing text: String) async throws -> String {
+    public func waitForLog(containing text: String) async throws -> String {
         for _ in 0..<600 {
             let current = log
             if current.contains(text) { return current }
@@ -110,7 +110,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits until `url` answers 200.
-    func waitForHTTP(_ url: String) async throws {
+    public func waitForHTTP(_ url: String) async throws {
         for _ in 0..<600 {
             if (try? await ExternalTools.get(url)) != nil { return }
             if !process.isRunning { throw TestFailure("process exited with \(process.terminationStatus):\n\(log)") }
@@ -119,7 +119,7 @@ final class ChildProcess: @unchecked Sendable {
         throw TestFailure("timed out waiting for \(url):\n\(log)")
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -129,7 +129,9 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Starts `vigil agent` on a free port and returns it with its base URL.
     /// `launcher` runs the agent through another command, e.g. setpriv to drop to another user.
-    static func agent(_ extraArguments: [String] = [], launcher: [String] = []) async throws -> (ChildProcess, String) {
+    public static func agent(_ extraArguments: [String] = [], launcher: [String] = []) async throws -> (
+        ChildProcess, String
+    ) {
         let command = launcher + [ExternalTools.vigilBinary, "agent", "--listen", "127.0.0.1:0"] + extraArguments
         let child = try ChildProcess(command[0], Array(command.dropFirst()))
         let log = try await child.waitForLog(containing: "/metrics")
