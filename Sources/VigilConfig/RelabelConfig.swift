@@ -147,8 +147,11 @@ private struct CompiledPattern: @unchecked Sendable {
             shape = .literals(Set(pattern.split(separator: "|", omittingEmptySubsequences: false).map(String.init)))
             return
         }
-        guard
-            let regex = try? Regex("(?s:" + pattern + ")").matchingSemantics(.unicodeScalar)
+        // RE2 has no lookaround and no backreferences; Swift's engine has both, so refuse them here
+        // as Prometheus would. RE2's \d, \w and \s are ASCII-only.
+        guard !Self.usesNonRE2Features(pattern),
+            let regex = try? Regex("(?s:" + Self.swiftSyntax(pattern) + ")").matchingSemantics(.unicodeScalar)
+                .asciiOnlyCharacterClasses()
         else { return nil }
         // Group names by index: parse the pattern for `(?P<name>` / `(?<name>` in order of their
         // opening parenthesis, which is the order groups are numbered in.
@@ -180,6 +183,47 @@ private struct CompiledPattern: @unchecked Sendable {
             for index in 0..<found.output.count { groups.append(found.output[index].substring) }
             return RegexMatch(groups: groups, names: names)
         }
+    }
+
+    /// RE2's one-letter Unicode classes `\pL`, `\PN` written as Swift wants them: `\p{L}`, `\P{N}`.
+    static func swiftSyntax(_ pattern: String) -> String {
+        guard pattern.contains("\\p") || pattern.contains("\\P") else { return pattern }
+        var out = ""
+        var characters = pattern.makeIterator()
+        while let character = characters.next() {
+            out.append(character)
+            guard character == "\\", let next = characters.next() else { continue }
+            out.append(next)
+            guard next == "p" || next == "P", let name = characters.next() else { continue }
+            out += name == "{" ? "{" : "{\(name)}"
+        }
+        return out
+    }
+
+    /// Lookaround (`(?=, `(?!`, `(?<=`, `(?<!`) or a backreference (`\1`): valid for Swift, not RE2.
+    static func usesNonRE2Features(_ pattern: String) -> Bool {
+        let bytes = Array(pattern.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") {
+                if index + 1 < bytes.count, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
+                    return true
+                }
+                index += 2
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "("), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "?") {
+                let next = bytes[index + 2]
+                if next == UInt8(ascii: "=") || next == UInt8(ascii: "!") { return true }
+                if next == UInt8(ascii: "<"), index + 3 < bytes.count,
+                    bytes[index + 3] == UInt8(ascii: "=") || bytes[index + 3] == UInt8(ascii: "!")
+                {
+                    return true
+                }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// Maps each named group to its number, counting capturing groups as RE2 does.

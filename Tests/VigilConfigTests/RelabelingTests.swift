@@ -187,6 +187,19 @@ let prometheusRelabelCases: [RelabelCase] = [
         #expect(Relabeling.process(testCase.input, with: testCase.rules) == testCase.output)
     }
 
+    @Test(arguments: ["(a", "a(?=b)", "a(?!b)", "(?<=a)b", "(?<!a)b", "(a)\\1", "[z-a]"])
+    func refusesWhatRE2Refuses(_ pattern: String) {
+        #expect(throws: ConfigError.self) { try RelabelRegex(pattern) }
+    }
+
+    @Test func classShorthandsAreASCIIAsInRE2() throws {
+        let digits = try RelabelRegex("\\d+")
+        #expect(digits.matches("0123"))
+        #expect(!digits.matches("\u{0663}"))  // ARABIC-INDIC DIGIT THREE
+        #expect(try RelabelRegex("\\pN+").matches("\u{0663}"))
+        #expect(try RelabelRegex("(?i)gpu").matches("GPU"))
+    }
+
     @Test func emptyRuleListReturnsInput() {
         let labels: Labels = ["a": "1"]
         #expect(Relabeling.process(labels, with: []) == labels)
