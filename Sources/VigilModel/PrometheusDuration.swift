@@ -35,4 +35,33 @@ public enum PrometheusDuration {
     public static func duration(_ text: String) -> Duration? {
         milliseconds(text).map { .milliseconds($0) }
     }
+
+    /// A duration as Prometheus prints it (`model.Duration.String`): `0s`, `15s`, `1m30s`, `1h`, `90d`;
+    /// weeks and years only when they divide it exactly.
+    public static func format(milliseconds: Int64) -> String {
+        if milliseconds == 0 { return "0s" }
+        var text = milliseconds < 0 ? "-" : ""
+        var rest = milliseconds == .min ? .max : abs(milliseconds)
+        for (unit, size) in units {
+            if (unit == "y" || unit == "w") && rest % size != 0 { continue }
+            let count = rest / size
+            if count > 0 {
+                text += "\(count)\(unit)"
+                rest -= count * size
+            }
+        }
+        return text
+    }
+
+    /// A Swift `Duration` as Prometheus prints it (see ``format(milliseconds:)``); below a millisecond
+    /// is dropped.
+    public static func format(_ duration: Duration) -> String {
+        format(milliseconds: milliseconds(of: duration))
+    }
+
+    /// Whole milliseconds of `duration` (truncated towards zero).
+    public static func milliseconds(of duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
 }

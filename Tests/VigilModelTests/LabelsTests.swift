@@ -92,6 +92,22 @@ import VigilModel
     func rejects(text: String) {
         #expect(PrometheusDuration.milliseconds(text) == nil)
     }
+
+    @Test(
+        arguments: [
+            (0, "0s"), (15_000, "15s"), (90_000, "1m30s"), (3_600_000, "1h"), (86_400_000 * 90, "90d"),
+            (86_400_000 * 14, "2w"), (86_400_000 * 15, "15d"), (86_400_000 * 365, "1y"), (500, "500ms"),
+            (3_723_004, "1h2m3s4ms"), (-15_000, "-15s"),
+        ] as [(Int64, String)])
+    func printsAsPrometheusDoes(milliseconds: Int64, text: String) {
+        #expect(PrometheusDuration.format(milliseconds: milliseconds) == text)
+        if milliseconds >= 0 { #expect(PrometheusDuration.milliseconds(text) == milliseconds) }
+    }
+
+    @Test func swiftDurationsAreWholeMilliseconds() {
+        #expect(PrometheusDuration.format(.seconds(15)) == "15s")
+        #expect(PrometheusDuration.milliseconds(of: .microseconds(1500)) == 1)
+    }
 }
 
 @Suite struct LabelMatcherTests {
