@@ -20,7 +20,7 @@ extension TSDB {
         /// The largest entries first, at most `limit` each.
         public var seriesCountByMetricName: [Count]
         public var labelValueCountByLabelName: [Count]
-        /// Bytes of label values per label name (each distinct value counted once).
+        /// Prometheus's estimate of the bytes of each label name's pairs: (name + value length) × series.
         public var memoryInBytesByLabelName: [Count]
         public var seriesCountByLabelValuePair: [Count]
     }
@@ -36,11 +36,13 @@ extension TSDB {
         for (name, values) in postings {
             labelPairs += values.count
             valueCounts.append(.init(name: name, value: values.count))
-            bytes.append(.init(name: name, value: values.keys.reduce(0) { $0 + $1.utf8.count }))
+            var size = 0
             for (value, refs) in values {
+                size += (name.utf8.count + value.utf8.count) * refs.count
                 pairs.append(.init(name: name + "=" + value, value: refs.count))
                 if name == metricNameLabel { metrics.append(.init(name: value, value: refs.count)) }
             }
+            bytes.append(.init(name: name, value: size))
         }
         var chunks = 0
         var minTime: Int64?
