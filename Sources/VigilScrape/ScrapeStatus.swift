@@ -1,0 +1,64 @@
+public import VigilModel
+
+/// One active target as `/api/v1/targets` shows it.
+public struct ActiveTargetStatus: Sendable, Equatable {
+    /// The labels discovery produced, before target relabelling.
+    public var discoveredLabels: Labels
+    /// The target's labels after relabelling, without the `__` ones: what its series carry.
+    public var labels: Labels
+    /// The job (scrape pool) the target belongs to.
+    public var scrapePool: String
+    public var scrapeURL: String
+    /// The URL as other machines reach it (a loopback host replaced by this machine's name).
+    public var globalURL: String
+    /// The last scrape's error, empty when it succeeded.
+    public var lastError: String
+    /// When the last scrape started (milliseconds since the epoch); nil before the first.
+    public var lastScrape: Int64?
+    /// Seconds the last scrape took.
+    public var lastScrapeDuration: Double
+    public var health: TargetHealth
+    /// As Prometheus writes durations: `15s`, `1m30s`.
+    public var scrapeInterval: String
+    public var scrapeTimeout: String
+}
+
+/// A target that target relabelling dropped.
+public struct DroppedTargetStatus: Sendable, Equatable {
+    public var discoveredLabels: Labels
+    public var scrapePool: String
+}
+
+/// What an exposition says about a metric family: `# TYPE`, `# HELP`, `# UNIT`.
+public struct MetricMetadata: Sendable, Hashable {
+    public var type: MetricType
+    public var help: String
+    public var unit: String
+
+    public init(type: MetricType, help: String, unit: String) {
+        self.type = type
+        self.help = help
+        self.unit = unit
+    }
+}
+
+/// A millisecond duration as Prometheus prints it (`model.Duration.String`): `0s`, `15s`, `1m30s`,
+/// `1h`, `90d`; years and weeks only when exact.
+func formatPrometheusDuration(milliseconds: Int64) -> String {
+    if milliseconds == 0 { return "0s" }
+    var rest = milliseconds
+    var text = ""
+    let units: [(String, Int64, Bool)] = [
+        ("y", 365 * 86_400_000, true), ("w", 7 * 86_400_000, true), ("d", 86_400_000, false),
+        ("h", 3_600_000, false), ("m", 60_000, false), ("s", 1000, false), ("ms", 1, false),
+    ]
+    for (unit, size, exactOnly) in units {
+        if exactOnly && rest % size != 0 { continue }
+        let count = rest / size
+        if count > 0 {
+            text += "\(count)\(unit)"
+            rest -= count * size
+        }
+    }
+    return text
+}
