@@ -1,16 +1,16 @@
 import CompressNIO
 import NIOCore
 
-/// gzip for HTTP responses (zlib through CompressNIO).
-enum Gzip {
-    static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+/// gzip for HTTP responses (zlib through CompressNIO); the server's `/metrics` and API use it too.
+public enum Gzip {
+    public static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
         var buffer = ByteBuffer(bytes: bytes)
         let compressed = try buffer.compress(with: .gzip())
         return Array(compressed.readableBytesView)
     }
 
     /// Whether an `Accept-Encoding` header value accepts gzip (by name or `*`, with q > 0).
-    static func isAccepted(by acceptEncoding: String?) -> Bool {
+    public static func isAccepted(by acceptEncoding: String?) -> Bool {
         guard let acceptEncoding else { return false }
         for item in acceptEncoding.split(separator: ",") {
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
