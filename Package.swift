@@ -128,7 +128,12 @@ let package = Package(
         // Benchmark programs behind `vigil bench`.
         .target(
             name: "VigilBenchmarks",
-            dependencies: ["VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU", "VigilEncoding"],
+            dependencies: [
+                "VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU", "VigilEncoding", "VigilScrape",
+                "VigilStorage", "VigilConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The executable: argument-parser commands only.

@@ -9,6 +9,8 @@ struct AppendSettings: Sendable {
     var targetLabels: Labels
     var honorLabels: Bool
     var honorTimestamps: Bool
+    /// Whether series exposed with their own timestamps get staleness markers too.
+    var trackTimestampsStaleness: Bool
     var metricRelabelConfigs: [RelabelConfig]
     var limits: ScrapeLimits
 }
@@ -44,6 +46,9 @@ struct ScrapeCache {
         /// The iteration that last saw the series, and the one before it (to undo a failed scrape).
         var lastSeen: UInt64
         var previousSeen: UInt64
+        /// False when the last scrape exposed the sample with its own timestamp (and
+        /// `track_timestamps_staleness` is off): Prometheus writes no staleness marker then.
+        var tracksStaleness = true
     }
 
     private struct MetadataEntry {
@@ -132,9 +137,12 @@ struct ScrapeCache {
         _ sample: MetricSample, to appender: any Appender, timestamp defaultTimestamp: Int64,
         settings: AppendSettings, _ result: inout AppendResult
     ) throws(ScrapeError) {
-        let timestamp = settings.honorTimestamps ? (sample.timestampMs ?? defaultTimestamp) : defaultTimestamp
+        let explicitTimestamp = settings.honorTimestamps ? sample.timestampMs : nil
+        let timestamp = explicitTimestamp ?? defaultTimestamp
+        let tracksStaleness = explicitTimestamp == nil || settings.trackTimestampsStaleness
         let key = SeriesKey(name: sample.name, labels: sample.labels)
         if let index = entries.index(forKey: key) {
+            entries.values[index].tracksStaleness = tracksStaleness
             if entries.values[index].lastSeen != iteration {
                 entries.values[index].previousSeen = entries.values[index].lastSeen
                 entries.values[index].lastSeen = iteration
@@ -157,7 +165,8 @@ struct ScrapeCache {
             return
         }
         let labels = try Self.seriesLabels(of: sample, settings: settings)
-        var entry = Entry(labels: labels, ref: nil, lastSeen: iteration, previousSeen: 0)
+        var entry = Entry(
+            labels: labels, ref: nil, lastSeen: iteration, previousSeen: 0, tracksStaleness: tracksStaleness)
         seenThisIteration += 1
         if let labels {
             try Self.checkLabelLimits(labels, settings.limits)
@@ -307,7 +316,7 @@ struct ScrapeCache {
         guard seen > 0 else { return }
         var ignored = AppendResult()
         for index in entries.indices where entries.values[index].lastSeen == seen {
-            guard let labels = entries.values[index].labels else { continue }
+            guard let labels = entries.values[index].labels, entries.values[index].tracksStaleness else { continue }
             if let ref = entries.values[index].ref {
                 do {
                     try appender.append(ref, timestamp: timestamp, value: staleNaN)

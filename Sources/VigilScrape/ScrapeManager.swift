@@ -253,7 +253,9 @@ public actor ScrapeManager: Service {
                 handle: handle, makeScraper: makeScraper, appendable: appendable, clock: clock,
                 settings: AppendSettings(
                     targetLabels: target.labels, honorLabels: config.honorLabels,
-                    honorTimestamps: config.honorTimestamps, metricRelabelConfigs: config.metricRelabelConfigs,
+                    honorTimestamps: config.honorTimestamps,
+                    trackTimestampsStaleness: config.trackTimestampsStaleness,
+                    metricRelabelConfigs: config.metricRelabelConfigs,
                     limits: config.limits),
                 offset: ScrapeOffset(
                     targetHash: target.hash, seed: offsetSeed,

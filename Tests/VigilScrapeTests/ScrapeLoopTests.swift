@@ -205,6 +205,27 @@ struct StalenessTests {
         }
     }
 
+    @Test("a vanished series exposed with its own timestamp gets a marker only with track_timestamps_staleness")
+    func explicitTimestamps() async throws {
+        for track in [false, true] {
+            try await ScrapeHarness.run { harness async throws in
+                let timestamped = MetricFamily(
+                    name: "t", type: .gauge,
+                    samples: [MetricSample(name: "t", value: 1, timestampMs: milliseconds(ScrapeHarness.start))])
+                let source = TestSource([timestamped, gauge("g", [([:], 1)])])
+                await harness.manager.register(source, config: localJob { $0.trackTimestampsStaleness = track })
+                await harness.step(sleepers: 1)
+                source.families.withLock { $0 = [] }
+                let second = await harness.step(sleepers: 1)
+                #expect(try harness.samples("g").last == Sample(milliseconds(second), staleNaN))
+                let expected =
+                    [Sample(milliseconds(ScrapeHarness.start), 1)]
+                    + (track ? [Sample(milliseconds(second), staleNaN)] : [])
+                #expect(try harness.samples("t") == expected)
+            }
+        }
+    }
+
     @Test("a removed target's series and report series go stale at its next scheduled instant")
     func removedTarget() async throws {
         try await ScrapeHarness.run { harness async throws in
