@@ -49,6 +49,8 @@ struct RemoteWriteEndpoint: Sendable {
             config.httpClient.followRedirects ? .follow(max: 10, allowCycles: false) : .disallow
         configuration.httpVersion = config.httpClient.enableHTTP2 ? .automatic : .http1Only
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(30))
+        // A refused connection fails the request at once: the sender's own backoff retries it.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -220,3 +220,13 @@ final class LoopbackReceiver: Sendable {
         }
     }
 }
+
+/// Waits until `condition` holds, checking every millisecond: for counters that a sender updates once the
+/// loopback answer has travelled back to it (at most 10 s).
+func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+    for _ in 0..<10_000 {
+        if condition() { return }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+    Issue.record("timed out waiting until \(what)")
+}
