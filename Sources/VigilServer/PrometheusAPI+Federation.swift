@@ -86,7 +86,7 @@ extension PrometheusAPI {
         var external = externalLabels
         if external["instance"] == nil { external = external.setting("instance", to: "") }
         var families: [MetricFamily] = []
-        var appendedExternal: [Bool] = []
+        var appendedExternal: [Set<String>] = []
         for (labels, sample) in samples {
             guard let name = labels.metricName, !name.isEmpty else {
                 logger.warning("Ignoring nameless metric during federation", metadata: ["metric": "\(labels)"])
@@ -98,19 +98,19 @@ extension PrometheusAPI {
             own += missing
             if families.last?.name != name {
                 families.append(MetricFamily(name: name, type: .unknown))
-                appendedExternal.append(false)
+                appendedExternal.append([])
             }
             families[families.count - 1].samples.append(
                 MetricSample(name: name, labels: Labels(own), value: sample.value, timestampMs: sample.timestamp))
-            if !missing.isEmpty { appendedExternal[families.count - 1] = true }
+            appendedExternal[families.count - 1].formUnion(missing.map(\.name))
         }
         // Prometheus appends the external labels after a series' own (sorted) labels; the encoder writes one
         // order per family, so a family where they were added puts them last for all its series.
-        let externalNames = external.map(\.name)
-        for index in families.indices where appendedExternal[index] {
+        for index in families.indices where !appendedExternal[index].isEmpty {
+            let appended = external.map(\.name).filter(appendedExternal[index].contains)
             let ownNames = Set(families[index].samples.flatMap { $0.labels.map(\.name) })
-                .subtracting(externalNames)
-            families[index].labelOrder = ownNames.sorted() + externalNames
+                .subtracting(appended)
+            families[index].labelOrder = ownNames.sorted() + appended
         }
         return families
     }
