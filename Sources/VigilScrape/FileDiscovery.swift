@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import VigilConfig
+import VigilModel
 
 #if canImport(Glibc)
     import Glibc
@@ -46,7 +47,7 @@ struct FileDiscovery: Sendable {
 
     private func poll() async {
         var state = State()
-        let refresh = max(config.refreshInterval.milliseconds * 1_000_000, 1_000_000)
+        let refresh = max(PrometheusDuration.milliseconds(of: config.refreshInterval) * 1_000_000, 1_000_000)
         let period = min(refresh, Self.pollInterval)
         var nextRefresh = clock.now() + refresh
         var first = true

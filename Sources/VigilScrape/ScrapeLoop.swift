@@ -28,6 +28,8 @@ struct ScrapeLoop: Sendable {
         /// The next scheduled instant (ns since the epoch).
         var next: Int64 = 0
         var missedScrapes = 0
+        /// Whether any scrape got as far as appending (end-of-run markers are only for those).
+        var hasScraped = false
     }
 
     private var intervalNanoseconds: Int64 { handle.target.intervalMilliseconds * 1_000_000 }
@@ -51,7 +53,7 @@ struct ScrapeLoop: Sendable {
             group.cancelAll()
             return (stop, await group.next())
         }
-        if stop == .removed, var state { await endOfRunStaleness(&state) }
+        if stop == .removed, var state, state.hasScraped { await endOfRunStaleness(&state) }
     }
 
     private func scrapeUntilCancelled(_ scraper: any TargetScraper) async -> State {
@@ -79,7 +81,6 @@ struct ScrapeLoop: Sendable {
     func scrapeOnce(_ scraper: any TargetScraper, _ state: inout State, timestampNanoseconds: Int64) async {
         let start = clock.now()
         let timestamp = timestampNanoseconds / 1_000_000
-        state.cache.beginIteration()
         var result = AppendResult()
         var failure: ScrapeError?
         var appender: (any Appender)?
@@ -88,9 +89,11 @@ struct ScrapeLoop: Sendable {
         } else {
             do {
                 let payload = try await scraper.scrape(into: &state.buffer)
+                // A loop stopped mid-scrape appends nothing: the iteration does not count.
                 if Task.isCancelled { return }
                 let transaction = appendable.appender()
                 appender = transaction
+                state.cache.beginIteration()
                 switch payload {
                 case .body(let format):
                     state.parser.reset(bytes: state.buffer, format: format)
@@ -107,6 +110,12 @@ struct ScrapeLoop: Sendable {
                 if Task.isCancelled { return }
                 failure = error
             }
+        }
+        state.hasScraped = true
+        if appender == nil {
+            // The scrape failed before appending: count it as an iteration all the same, so that the
+            // previous scrape's series are the ones marked stale below.
+            state.cache.beginIteration()
         }
         if failure != nil, let transaction = appender {
             try? transaction.rollback()

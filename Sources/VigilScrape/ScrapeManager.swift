@@ -224,6 +224,11 @@ public actor ScrapeManager: Service {
                 }
             }
         }
+        if !inProcess, pool.loops.isEmpty, let serverName = config.httpClient.tlsConfig.serverName {
+            logger.warning(
+                "tls_config.server_name is not supported yet: certificates are verified against the target's host",
+                metadata: ["job": "\(job)", "server_name": "\(serverName)"])
+        }
         let keep = config.limits.keepDroppedTargets
         pool.dropped = keep > 0 ? Array(dropped.prefix(keep)) : dropped
         let targetLimit = config.limits.targetLimit
@@ -281,8 +286,8 @@ public actor ScrapeManager: Service {
                     scrapeURL: target.scrapeURL, globalURL: Self.globalURL(target.scrapeURL),
                     lastError: health.lastError ?? "", lastScrape: health.lastScrape,
                     lastScrapeDuration: health.lastScrapeDuration, health: health.health,
-                    scrapeInterval: formatPrometheusDuration(milliseconds: target.intervalMilliseconds),
-                    scrapeTimeout: formatPrometheusDuration(milliseconds: target.timeoutMilliseconds))
+                    scrapeInterval: PrometheusDuration.format(milliseconds: target.intervalMilliseconds),
+                    scrapeTimeout: PrometheusDuration.format(milliseconds: target.timeoutMilliseconds))
             }
         }.sorted { ($0.scrapePool, $0.scrapeURL) < ($1.scrapePool, $1.scrapeURL) }
     }

@@ -41,24 +41,3 @@ public struct MetricMetadata: Sendable, Hashable {
         self.unit = unit
     }
 }
-
-/// A millisecond duration as Prometheus prints it (`model.Duration.String`): `0s`, `15s`, `1m30s`,
-/// `1h`, `90d`; years and weeks only when exact.
-func formatPrometheusDuration(milliseconds: Int64) -> String {
-    if milliseconds == 0 { return "0s" }
-    var rest = milliseconds
-    var text = ""
-    let units: [(String, Int64, Bool)] = [
-        ("y", 365 * 86_400_000, true), ("w", 7 * 86_400_000, true), ("d", 86_400_000, false),
-        ("h", 3_600_000, false), ("m", 60_000, false), ("s", 1000, false), ("ms", 1, false),
-    ]
-    for (unit, size, exactOnly) in units {
-        if exactOnly && rest % size != 0 { continue }
-        let count = rest / size
-        if count > 0 {
-            text += "\(count)\(unit)"
-            rest -= count * size
-        }
-    }
-    return text
-}

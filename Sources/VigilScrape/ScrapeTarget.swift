@@ -49,8 +49,14 @@ extension ScrapeTarget {
         pairs["__address__"] = address
         let defaults: [(String, String)] = [
             ("job", config.jobName),
-            ("__scrape_interval__", formatPrometheusDuration(milliseconds: config.scrapeInterval.milliseconds)),
-            ("__scrape_timeout__", formatPrometheusDuration(milliseconds: config.scrapeTimeout.milliseconds)),
+            (
+                "__scrape_interval__",
+                PrometheusDuration.format(milliseconds: PrometheusDuration.milliseconds(of: config.scrapeInterval))
+            ),
+            (
+                "__scrape_timeout__",
+                PrometheusDuration.format(milliseconds: PrometheusDuration.milliseconds(of: config.scrapeTimeout))
+            ),
             ("__metrics_path__", config.metricsPath),
             ("__scheme__", config.scheme.rawValue),
         ]
@@ -139,13 +145,5 @@ extension ScrapeTarget {
             }
         }
         return out
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

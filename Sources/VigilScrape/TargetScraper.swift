@@ -117,7 +117,7 @@ struct HTTPTargetScraper: TargetScraper {
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw ScrapeError(
                 .timeout,
-                "scrape timed out after \(formatPrometheusDuration(milliseconds: timeoutMilliseconds)) (scrape_timeout)"
+                "scrape timed out after \(PrometheusDuration.format(milliseconds: timeoutMilliseconds)) (scrape_timeout)"
             )
         } catch {
             throw ScrapeError(.http, "scraping \(url) failed: \(error)")

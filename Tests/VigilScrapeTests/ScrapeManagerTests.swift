@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 import VigilConfig
 import VigilModel
@@ -184,5 +186,28 @@ struct TargetHealthStateMachineTests {
         #expect(machine.health == .down && machine.lastError == "other")
         #expect(machine.scrapeSucceeded(at: 5000, duration: 0.1) == .logRecovery)
         #expect(machine.lastError == nil)
+    }
+}
+
+@Suite("Scrape manager as a service")
+struct ScrapeServiceTests {
+    @Test("run() ends on graceful shutdown, writing no staleness markers")
+    func gracefulShutdown() async throws {
+        let harness = ScrapeHarness()
+        await harness.manager.register(
+            TestSource([gauge("g", [([:], 1)])]),
+            config: ScrapeConfig(jobName: "local", scrapeInterval: .seconds(15), scrapeTimeout: .seconds(10)))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [ServiceGroupConfiguration.ServiceConfiguration(service: harness.manager)],
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            await harness.step(sleepers: 1)
+            await group.triggerGracefulShutdown()
+            try await tasks.next()
+        }
+        #expect(try harness.samples("g").map(\.value) == [1])
+        #expect(harness.clock.sleeperCount == 0)
     }
 }
