@@ -141,6 +141,8 @@ final class LoopbackReceiver: Sendable {
 
     let storage = MemoryStorage()
     let receiver: RemoteWriteReceiver
+    /// What `/metrics` serves (a loopback exporter beside the receiver, for a real Prometheus to scrape).
+    let exposition = Mutex("")
     private let script = Mutex<[HTTPResponse.Status]>([])
     private let events = Mutex<(received: [Received], waiters: [CheckedContinuation<Received, Never>])>(([], []))
 
@@ -203,6 +205,11 @@ final class LoopbackReceiver: Sendable {
         try await withThrowingTaskGroup(of: Result?.self) { group in
             let router = Router()
             router.post("/api/v1/write") { request, _ in try await self.handle(request) }
+            router.get("/metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: self.exposition.withLock { $0 })))
+            }
             let (started, startedSink) = AsyncStream.makeStream(of: Int.self)
             let app = Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
