@@ -211,6 +211,8 @@ let package = Package(
             dependencies: [
                 "VigilScrape", "VigilConfig", "VigilModel", "VigilStorage", "VigilExposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -41,11 +41,8 @@ struct ScrapeLoop: Sendable {
         do {
             scraper = try makeScraper(client)
         } catch {
-            _ = handle.updateHealth { $0.scrapeFailed(error.description, at: clock.now() / 1_000_000, duration: 0) }
-            logger.warning(
-                "cannot scrape target", metadata: ["url": "\(handle.target.scrapeURL)", "error": "\(error)"])
-            _ = await handle.waitForStop()
-            return
+            // A target that cannot be set up (unreadable TLS files) still reports up 0 every interval.
+            scraper = FailingScraper(error: error)
         }
         let (stop, state) = await withTaskGroup(of: State.self) { group -> (LoopStop?, State?) in
             group.addTask { await scrapeUntilCancelled(scraper) }

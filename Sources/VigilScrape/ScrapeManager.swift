@@ -77,7 +77,10 @@ public actor ScrapeManager: Service {
     /// staleness markers: the server continues where it stopped.
     public func run() async throws {
         // Bodies are gunzipped by the scrape itself, so that body_size_limit stops reading in time.
-        let configuration = HTTPClient.Configuration()
+        var configuration = HTTPClient.Configuration()
+        // A refused connection or a failed TLS handshake fails the scrape with that error at once,
+        // instead of being retried until scrape_timeout and reported as a timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let commands = self.commands
         let sink = self.commandSink

@@ -22,6 +22,13 @@ protocol TargetScraper: Sendable {
     func scrape(into buffer: inout [UInt8]) async throws(ScrapeError) -> ScrapePayload
 }
 
+/// A target whose scraper could not be built: every scrape fails with that error.
+struct FailingScraper: TargetScraper {
+    let error: ScrapeError
+
+    func scrape(into buffer: inout [UInt8]) async throws(ScrapeError) -> ScrapePayload { throw error }
+}
+
 /// Scrapes an in-process ``MetricsSource``.
 struct SourceScraper: TargetScraper {
     let source: any MetricsSource

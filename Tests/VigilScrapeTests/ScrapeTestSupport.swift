@@ -2,6 +2,7 @@ import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
 import Synchronization
@@ -69,7 +70,7 @@ final class TestExporter: Sendable {
 
 /// Serves `exporter` at `/metrics` on a loopback port for the duration of `body`.
 func withExporters<Result: Sendable>(
-    _ exporters: [TestExporter], _ body: @Sendable ([Int]) async throws -> Result
+    _ exporters: [TestExporter], tls: TLSConfiguration? = nil, _ body: @Sendable ([Int]) async throws -> Result
 ) async throws -> Result {
     try await withThrowingTaskGroup(of: Result?.self) { group in
         let ports = Mutex<[Int: Int]>([:])
@@ -79,7 +80,8 @@ func withExporters<Result: Sendable>(
             router.get("/metrics") { request, _ in try await exporter.respond(request) }
             router.get("/other/path") { request, _ in try await exporter.respond(request) }
             let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { channel in
                     ports.withLock { $0[index] = channel.localAddress?.port ?? 0 }
                     continuation.yield()
