@@ -77,10 +77,17 @@ public struct QueryableTSDBStatus: TSDBStatusProvider {
             numSeries += 1
             for label in series.labels { postings[label.name, default: [:]][label.value, default: 0] += 1 }
             var iterator = series.makeSampleIterator()
-            if iterator.next() { minTime = min(minTime, iterator.at().timestamp) }
+            var first: Int64?
             var last: Int64?
-            while iterator.next() { last = iterator.at().timestamp }
-            if let last { maxTime = max(maxTime, last) } else if minTime != .max { maxTime = max(maxTime, minTime) }
+            while iterator.next() {
+                let timestamp = iterator.at().timestamp
+                if first == nil { first = timestamp }
+                last = timestamp
+            }
+            if let first, let last {
+                minTime = min(minTime, first)
+                maxTime = max(maxTime, last)
+            }
         }
         var byMetric: [TSDBStatus.Stat] = []
         var valueCounts: [TSDBStatus.Stat] = []
@@ -104,7 +111,7 @@ public struct QueryableTSDBStatus: TSDBStatusProvider {
         return TSDBStatus(
             headStats: .init(
                 numSeries: numSeries, numLabelPairs: numLabelPairs, chunkCount: 0,
-                minTime: numSeries == 0 ? Int64.max : minTime, maxTime: numSeries == 0 ? Int64.min : maxTime),
+                minTime: minTime, maxTime: maxTime),
             seriesCountByMetricName: top(byMetric), labelValueCountByLabelName: top(valueCounts),
             memoryInBytesByLabelName: top(memory), seriesCountByLabelValuePair: top(pairs))
     }
