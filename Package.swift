@@ -223,6 +223,7 @@ let package = Package(
         .testTarget(
             name: "VigilRemoteTests",
             dependencies: [
+                "VigilTestSupport",
                 "VigilRemote", "VigilConfig", "VigilModel", "VigilStorage", "VigilEncoding", "VigilExposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -241,6 +242,17 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The built `vigil` binary against real peers (Debian's Prometheus): scraping, remote_write, queries.
+        .testTarget(
+            name: "VigilEndToEndTests",
+            dependencies: [
+                "VigilTestSupport", "VigilGPU", "VigilModel", "VigilExposition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

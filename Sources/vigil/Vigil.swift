@@ -9,13 +9,19 @@ struct Vigil: AsyncParsableCommand {
         abstract: "Monitoring and operations for AI infrastructure: GPUs, hosts, fabric, storage, schedulers.",
         discussion: """
             Examples:
+              vigil server                                collect, store and serve the Prometheus API on :9470
+              vigil server --demo                         …with a simulated 8-node GPU cluster
+              vigil query 'avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)'
               vigil agent                                 serve this host's metrics on 127.0.0.1:9471
               vigil agent --listen 0.0.0.0:9471           …on every interface
               vigil smi                                   this machine's GPUs and their health
               vigil bench host                            measure one full host collection
             """,
         version: VigilVersion.current,
-        subcommands: [AgentCommand.self, SMICommand.self, TSDBCommand.self, PromQLTestCommand.self, BenchCommand.self]
+        subcommands: [
+            ServerCommand.self, AgentCommand.self, QueryCommand.self, SMICommand.self, CheckCommand.self,
+            TSDBCommand.self, PromQLTestCommand.self, BenchCommand.self,
+        ]
     )
 
     /// Runs the command line with Vigil's exit codes: 0 success, 1 failure, 2 bad usage.

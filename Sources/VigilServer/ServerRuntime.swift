@@ -1,0 +1,284 @@
+import Foundation
+import HTTPTypes
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+import VigilAgent
+import VigilCollectors
+import VigilConfig
+import VigilGPU
+import VigilModel
+import VigilPromQL
+import VigilRemote
+import VigilScrape
+import VigilStorage
+import VigilTSDB
+
+/// What `vigil server` is told on its command line; the rest comes from the configuration file.
+public struct ServerOptions: Sendable {
+    /// `--config`; nil runs with ``ServerRuntime/defaultConfiguration``.
+    public var configPath: String?
+    /// `--data-dir`; nil takes `storage.tsdb.path` from the configuration (default `./vigil-data`).
+    public var dataDirectory: String?
+    public var listen: ServerListenConfiguration
+    /// `--demo-nodes` when `--demo` is given: simulated machines (8 GPUs each) scraped in-process.
+    public var demoNodes: Int?
+    /// False with `--no-local-agent`: only what is scraped, received or imported is served.
+    public var localAgent: Bool
+    /// The command line's flags by name, for `/api/v1/status/flags`.
+    public var flags: [String: String]
+
+    public init(
+        configPath: String? = nil, dataDirectory: String? = nil,
+        listen: ServerListenConfiguration = ServerListenConfiguration(), demoNodes: Int? = nil,
+        localAgent: Bool = true, flags: [String: String] = [:]
+    ) {
+        self.configPath = configPath
+        self.dataDirectory = dataDirectory
+        self.listen = listen
+        self.demoNodes = demoNodes
+        self.localAgent = localAgent
+        self.flags = flags
+    }
+}
+
+/// The composition root of `vigil server`: opens the TSDB, starts scraping (configured jobs, this
+/// machine, the demo cluster), remote_write, and the HTTP API, as one `ServiceGroup` — storage first,
+/// HTTP last, stopped in reverse on SIGTERM or SIGINT. SIGHUP and `POST /-/reload` re-read the
+/// configuration; a bad one is refused with its error and the running one stays.
+public enum ServerRuntime {
+    /// What runs without `--config`: Prometheus's defaults, with the 15 s scrape interval of the
+    /// configuration Prometheus ships, so that this machine's metrics have a useful resolution.
+    public static let defaultConfigurationYAML = """
+        global:
+          scrape_interval: 15s
+          evaluation_interval: 15s
+        """
+
+    public static var defaultConfiguration: VigilConfiguration {
+        // The built-in text is valid (a test parses it).
+        try! VigilConfiguration.parse(yaml: defaultConfigurationYAML, file: "<built-in>")
+    }
+
+    /// The job names of the in-process targets.
+    public static let localAgentJob = "vigil-agent"
+    public static let selfJob = "vigil"
+    public static let demoJob = "demo"
+
+    /// Loads the configuration `options` name (or the built-in one).
+    public static func loadConfiguration(_ options: ServerOptions) throws(ConfigError) -> VigilConfiguration {
+        guard let path = options.configPath else { return defaultConfiguration }
+        return try VigilConfiguration.load(path: path)
+    }
+
+    /// Runs the server until SIGTERM/SIGINT. `announce` receives the startup lines (where it listens,
+    /// where the data lives) once the HTTP server is up.
+    public static func run(
+        options: ServerOptions, logger: Logger, announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let config = try loadConfiguration(options)
+        let dataDirectory = options.dataDirectory ?? config.storage.tsdb.path
+        let tsdb = try openTSDB(directory: dataDirectory, config: config.storage.tsdb, logger: logger)
+        let state = ServerState(config: config, configPath: options.configPath)
+
+        // remote_write: every sample stored is also queued for each remote.
+        let senders = try config.remoteWrite.map { remote in
+            try RemoteWriteSender(config: remote, logger: logger.with(component: "remote-write"))
+        }
+        let appendable: any Appendable = senders.isEmpty ? tsdb : RemoteWriteTee(inner: tsdb, sinks: senders)
+        let receiver = RemoteWriteReceiver(appendable: appendable, logger: logger.with(component: "remote-write"))
+
+        let scrapes = ScrapeManager(appendable: appendable, logger: logger.with(component: "scrape"))
+        await scrapes.apply(config)
+        let ownMetrics: @Sendable () async -> [MetricFamily] = {
+            var set = MetricSet()
+            set.gauge(
+                "vigil_build_info", help: "Vigil's version; value is always 1.",
+                labels: ["version": VigilVersion.current, "component": "server"], value: 1)
+            for family in tsdb.metricFamilies() { set.append(family) }
+            for family in receiver.metricFamilies() { set.append(family) }
+            for sender in senders { for family in sender.metricFamilies() { set.append(family) } }
+            return set.families
+        }
+        if options.localAgent && config.localAgent.enabled {
+            try await registerLocalAgent(
+                config: config, listen: options.listen, on: scrapes, ownMetrics: ownMetrics, logger: logger)
+        }
+        var demo: SimulatedCluster?
+        if let nodes = options.demoNodes {
+            let cluster = try SimulatedCluster(nodes: nodes, gpusPerNode: 8, profile: .h100, seed: 1)
+            let scrape = ScrapeConfig(
+                jobName: demoJob, scrapeInterval: config.global.scrapeInterval,
+                scrapeTimeout: min(config.global.scrapeTimeout, config.global.scrapeInterval))
+            for node in 0..<nodes {
+                await scrapes.register(
+                    SimulatedNodeSource(cluster: cluster, node: node),
+                    labels: ["__address__": "\(cluster.nodeNames[node]):\(9471)"], config: scrape)
+            }
+            demo = cluster
+        }
+
+        let readiness = ReadinessFlag(ready: false)
+        let reload: @Sendable () async throws -> Void = {
+            try await state.reload(scrapes: scrapes, logger: logger)
+        }
+        let startTime = PrometheusAPI.wallClockMilliseconds()
+        let retention = config.storage.tsdb.retentionTime
+        let api = PrometheusAPI(
+            storage: tsdb,
+            targets: ScrapeTargetsProvider(manager: scrapes),
+            metadata: ScrapeMetadataProvider(manager: scrapes),
+            tsdbStatus: TSDBHeadStatusProvider(tsdb: tsdb),
+            configYAML: { state.configuration.yaml() },
+            flags: options.flags,
+            runtimeInfo: {
+                RuntimeInfo(
+                    startTime: startTime, cwd: FileManager.default.currentDirectoryPath,
+                    hostname: ProcessInfo.processInfo.hostName, serverTime: PrometheusAPI.wallClockMilliseconds(),
+                    lastConfigTime: state.loadedAt, storageRetention: PrometheusDuration.format(retention))
+            },
+            remoteWrite: { body, headers throws(RemoteWriteError) in
+                _ = try receiver.receive(
+                    body: body, contentType: headers[.contentType], contentEncoding: headers[.contentEncoding])
+            },
+            reload: reload,
+            readiness: readiness,
+            ownMetrics: ownMetrics,
+            externalLabels: config.global.externalLabels,
+            logger: logger.with(component: "api"))
+
+        let listen = options.listen
+        let demoNote =
+            demo.map { " and a simulated cluster of \($0.nodeNames.count) nodes × \($0.gpusPerNode) GPUs" } ?? ""
+        let app = buildServerApplication(api: api, listen: listen, logger: logger.with(component: "http")) { port in
+            readiness.markReady()
+            let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
+            announce(
+                """
+                vigil server \(VigilVersion.current) listening on http://\(host):\(port) (API, /metrics)
+                data in \(dataDirectory) (retention \(PrometheusDuration.format(retention)))\
+                \(options.localAgent && config.localAgent.enabled ? "; collecting this machine" : "")\(demoNote)
+                """)
+        }
+        var services: [any Service] = [TSDBService(tsdb: tsdb, logger: logger.with(component: "tsdb"))]
+        services.append(contentsOf: senders as [any Service])
+        services.append(scrapes)
+        services.append(HangupReloadService(reload: reload, logger: logger))
+        services.append(app)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    static func openTSDB(directory: String, config: TSDBConfig, logger: Logger) throws(StorageError) -> TSDB {
+        var options = TSDB.Options()
+        options.retention = PrometheusDuration.milliseconds(of: config.retentionTime)
+        options.maxBytes = config.retentionSize > 0 ? Int(config.retentionSize) : nil
+        let tsdb = try TSDB.open(directory: directory, options: options)
+        if let recovery = tsdb.head.recovery, recovery.damage != nil {
+            logger.warning("WAL repaired at startup", metadata: ["report": "\(recovery)"])
+        }
+        for damaged in tsdb.quarantined {
+            logger.error(
+                "damaged block moved aside", metadata: ["path": "\(damaged.path)", "error": "\(damaged.error)"])
+        }
+        return tsdb
+    }
+
+    /// This machine (host collectors, its GPUs) and the server's own metrics as in-process targets.
+    static func registerLocalAgent(
+        config: VigilConfiguration, listen: ServerListenConfiguration, on scrapes: ScrapeManager,
+        ownMetrics: @escaping @Sendable () async -> [MetricFamily], logger: Logger
+    ) async throws {
+        let agent = config.localAgent
+        let hostname = ProcessInfo.processInfo.hostName
+        var collectors: [any Collector] = HostCollectors.make(
+            enabled: Set(HostCollectors.allNames).subtracting(agent.disabledCollectors))
+        let choice = GPUBackendChoice(rawValue: agent.gpuBackend.rawValue) ?? .auto
+        let settings = GPUBackendChoice.Settings(simSeed: (["host": hostname] as Labels).stableHash)
+        if let backend = try choice.makeBackend(settings, notes: { logger.debug("\($0)") }) {
+            collectors.append(GPUCollector(backend: backend, format: DCGMExporterFormat(hostname: hostname)))
+            logger.info("GPU backend", metadata: ["backend": "\(backend.name)"])
+        }
+        let registry = CollectorRegistry(collectors: collectors, logger: logger.with(component: "collectors"))
+        let interval = agent.scrapeInterval
+        let timeout = min(config.global.scrapeTimeout, interval)
+        await scrapes.register(
+            LocalAgentSource(registry: registry, paths: HostPaths()), labels: ["__address__": hostname],
+            config: ScrapeConfig(jobName: localAgentJob, scrapeInterval: interval, scrapeTimeout: timeout))
+        await scrapes.register(
+            ClosureMetricsSource(ownMetrics), labels: ["__address__": "\(listen.host):\(listen.port)"],
+            config: ScrapeConfig(jobName: selfJob, scrapeInterval: interval, scrapeTimeout: timeout))
+    }
+}
+
+/// The configuration now in force, replaced by reloads.
+final class ServerState: Sendable {
+    private struct Current {
+        var config: VigilConfiguration
+        var loadedAt: Int64
+    }
+
+    private let current: Mutex<Current>
+    let configPath: String?
+
+    init(config: VigilConfiguration, configPath: String?) {
+        current = Mutex(Current(config: config, loadedAt: PrometheusAPI.wallClockMilliseconds()))
+        self.configPath = configPath
+    }
+
+    var configuration: VigilConfiguration { current.withLock { $0.config } }
+    var loadedAt: Int64 { current.withLock { $0.loadedAt } }
+
+    /// Re-reads the configuration file and applies its scrape jobs; a file that does not load leaves
+    /// everything as it was and throws why. Settings that need a restart (storage, remote_write) are
+    /// logged as such.
+    func reload(scrapes: ScrapeManager, logger: Logger) async throws {
+        guard let configPath else {
+            logger.info("reload: no --config file; nothing to reload")
+            return
+        }
+        let fresh: VigilConfiguration
+        do {
+            fresh = try VigilConfiguration.load(path: configPath)
+        } catch {
+            logger.error("reload refused; the running configuration stays", metadata: ["error": "\(error)"])
+            throw error
+        }
+        let previous = configuration
+        await scrapes.apply(fresh)
+        current.withLock { $0 = Current(config: fresh, loadedAt: PrometheusAPI.wallClockMilliseconds()) }
+        if fresh.storage != previous.storage || fresh.remoteWrite != previous.remoteWrite
+            || fresh.localAgent != previous.localAgent
+        {
+            logger.warning("reload: storage, remote_write and local_agent changes take effect at the next start")
+        }
+        logger.info("configuration reloaded", metadata: ["file": "\(configPath)"])
+    }
+}
+
+/// Reloads the configuration on SIGHUP, as Prometheus does.
+struct HangupReloadService: Service {
+    let reload: @Sendable () async throws -> Void
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            logger.info("SIGHUP: reloading the configuration")
+            try? await reload()
+        }
+    }
+}
+
+extension Logger {
+    /// The same logger with a `component` metadata value.
+    func with(component: String) -> Logger {
+        var copy = self
+        copy[metadataKey: "component"] = "\(component)"
+        return copy
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilConfig
+import VigilModel
+import VigilServer
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Collect, store, query and serve: the Prometheus API on 127.0.0.1:9470, no config needed.",
+        discussion: """
+            Without a configuration file it stores in ./vigil-data and collects this machine and its GPUs
+            every 15 s. A Prometheus configuration file works unchanged where the features overlap
+            (global, scrape_configs, remote_write, ...); `vigil check config FILE` validates one.
+            SIGHUP or POST /-/reload re-reads it; a bad file is refused and the running one stays.
+
+            Examples:
+              vigil server                                    this machine, API on http://127.0.0.1:9470
+              vigil server --demo                             plus a simulated cluster of 8 nodes x 8 GPUs
+              vigil server --demo --demo-nodes 32
+              vigil server --config vigil.yml --data-dir /var/lib/vigil --listen 0.0.0.0:9470
+              vigil server --no-local-agent --data-dir D      serve only what is imported or received
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Configuration file (Prometheus's format plus Vigil's keys).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Where the TSDB lives (default: storage.tsdb.path, ./vigil-data).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("Address to listen on, HOST:PORT.", valueName: "address"))
+    var listen = ListenAddress(host: "127.0.0.1", port: 9470)
+
+    @Flag(help: "Add a simulated GPU cluster (scraped in-process), so every view has data on a laptop.")
+    var demo = false
+
+    @Option(help: ArgumentHelp("With --demo: simulated nodes, 8 GPUs each.", valueName: "count"))
+    var demoNodes = ServerDefaults.demoNodes
+
+    @Flag(help: "Do not collect this machine: serve only what is scraped, received or imported.")
+    var noLocalAgent = false
+
+    func validate() throws {
+        guard (1...512).contains(demoNodes) else {
+            throw ValidationError("--demo-nodes must be 1 to 512, e.g. --demo-nodes 8")
+        }
+    }
+
+    func run() async throws {
+        global.bootstrap()
+        let logger = Logger(label: "vigil.server")
+        var flags = [
+            "listen": listen.description, "demo": String(demo), "demo-nodes": String(demoNodes),
+            "no-local-agent": String(noLocalAgent), "log-level": "\(global.logLevel)",
+        ]
+        if let config { flags["config"] = config }
+        if let dataDir { flags["data-dir"] = dataDir }
+        let options = ServerOptions(
+            configPath: config, dataDirectory: dataDir,
+            listen: ServerListenConfiguration(host: listen.host, port: listen.port),
+            demoNodes: demo ? demoNodes : nil, localAgent: !noLocalAgent, flags: flags)
+        do {
+            try await ServerRuntime.run(options: options, logger: logger) { lines in
+                // Unbuffered: scripts and tests wait for this line to learn the port.
+                FileHandle.standardOutput.write(Data((lines + "\n").utf8))
+            }
+        } catch let error as ConfigError {
+            printError("vigil server: \(error)")
+            throw ExitCode.failure
+        } catch {
+            printError("vigil server: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
