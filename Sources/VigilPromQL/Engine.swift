@@ -62,13 +62,13 @@ public struct Engine: Sendable {
         _ expr: Expr, start: Int64, end: Int64, step: Int64, on storage: any Queryable
     ) throws -> QueryResult {
         guard step > 0 else {
-            throw EngineError.execution("zero or negative query resolution step widths are not accepted")
+            throw PromQLError.execution("zero or negative query resolution step widths are not accepted")
         }
-        guard end >= start else { throw EngineError.execution("end timestamp must not be before start time") }
+        guard end >= start else { throw PromQLError.execution("end timestamp must not be before start time") }
         switch expr.type {
         case .scalar, .vector: break
         default:
-            throw EngineError.execution(
+            throw PromQLError.execution(
                 "invalid expression type \"\(expr.type.documentedName)\" for range query, must be Scalar or instant Vector"
             )
         }

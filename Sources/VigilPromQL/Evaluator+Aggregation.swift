@@ -54,7 +54,7 @@ extension Evaluator {
                     return try aggregate(a, at: t, parameter: 0, labelName: labelName)
                 }
                 if !literal.isValidUTF8 || literal.bytes.isEmpty {
-                    throw EngineError.execution("invalid label name \(literal.goQuoted)")
+                    throw PromQLError.execution("invalid label name \(literal.goQuoted)")
                 }
                 labelName = literal.value
             } else {
@@ -91,9 +91,9 @@ extension Evaluator {
         var out: [VectorSample] = []
         switch a.op {
         case .topk, .bottomk, .limitk:
-            if parameter.isNaN { throw EngineError.execution("Parameter value is NaN") }
+            if parameter.isNaN { throw PromQLError.execution("Parameter value is NaN") }
             if parameter >= 9.223372036854775807e18 || parameter < -9.223372036854775807e18 {
-                throw EngineError.execution("Scalar value \(GoStrconv.formatShortest(parameter)) overflows int64")
+                throw PromQLError.execution("Scalar value \(GoStrconv.formatShortest(parameter)) overflows int64")
             }
             let k = Int(parameter)
             guard k >= 1 else { return .vector([]) }
@@ -121,7 +121,7 @@ extension Evaluator {
             return .vector(out)
         case .limitRatio:
             var ratio = parameter
-            if ratio.isNaN { throw EngineError.execution("Ratio value is NaN") }
+            if ratio.isNaN { throw PromQLError.execution("Ratio value is NaN") }
             if ratio < -1 || ratio > 1 {
                 let capped: Double = ratio < -1 ? -1 : 1
                 warn(

@@ -62,7 +62,7 @@ extension Evaluator {
             default: return .vector(try vectorVector(b, l, r, at: t))
             }
         default:
-            throw EngineError.execution("invalid binary operation")
+            throw PromQLError.execution("invalid binary operation")
         }
     }
 
@@ -117,7 +117,7 @@ extension Evaluator {
     {
         let matching = b.matching ?? VectorMatching(cardinality: .oneToOne)
         if matching.cardinality == .manyToMany {
-            throw EngineError.execution("many-to-many only allowed for set operators")
+            throw PromQLError.execution("many-to-many only allowed for set operators")
         }
         var lhs = lhsIn
         var rhs = rhsIn
@@ -130,7 +130,7 @@ extension Evaluator {
                 let side = swapped ? "left" : "right"
                 let a = existing.identity.description
                 let c = sample.identity.description
-                throw EngineError.execution(
+                throw PromQLError.execution(
                     "found duplicate series for the match group \(sig.description) on the \(side) hand-side of the operation: [\(a), \(c)];many-to-many matching not allowed: matching labels must be unique on one side"
                 )
             }
@@ -152,7 +152,7 @@ extension Evaluator {
             var labels = resultLabels(sample.labels, other.labels, matching, dropName: false)
             if matching.cardinality == .oneToOne {
                 if matchedSignatures[sig] != nil {
-                    throw EngineError.execution(
+                    throw PromQLError.execution(
                         "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
                 }
                 matchedSignatures[sig] = true
@@ -166,7 +166,7 @@ extension Evaluator {
             if matching.cardinality != .oneToOne {
                 let key = drop ? labels.removing(metricNameLabel) : labels
                 if !inserted.insert(key).inserted {
-                    throw EngineError.execution(
+                    throw PromQLError.execution(
                         "multiple matches for labels: grouping labels must ensure unique matches")
                 }
             }

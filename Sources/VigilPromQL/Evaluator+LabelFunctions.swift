@@ -17,10 +17,10 @@ extension Evaluator {
         do {
             regex = try Regex("(?s)^(?:" + pattern.replacing("(?P<", with: "(?<") + ")$")
         } catch {
-            throw EngineError.execution("invalid regular expression in label_replace(): \(pattern)")
+            throw PromQLError.execution("invalid regular expression in label_replace(): \(pattern)")
         }
-        if !dstValid { throw EngineError.execution("invalid destination label name in label_replace(): \(dst)") }
-        if !srcValid { throw EngineError.execution("invalid source label name in label_replace(): \(src)") }
+        if !dstValid { throw PromQLError.execution("invalid destination label name in label_replace(): \(dst)") }
+        if !srcValid { throw PromQLError.execution("invalid source label name in label_replace(): \(src)") }
         var out: [VectorSample] = []
         for sample in input {
             let value = sample.labels[src] ?? ""
@@ -90,10 +90,10 @@ extension Evaluator {
         var sources: [String] = []
         for arg in args.dropFirst(3) {
             let (src, valid) = try literalBytes(arg, at: t)
-            if !valid { throw EngineError.execution("invalid source label name in label_join(): \(src)") }
+            if !valid { throw PromQLError.execution("invalid source label name in label_join(): \(src)") }
             sources.append(src)
         }
-        if !dstValid { throw EngineError.execution("invalid destination label name in label_join(): \(dst)") }
+        if !dstValid { throw PromQLError.execution("invalid destination label name in label_join(): \(dst)") }
         return input.map { sample in
             let value = sources.map { sample.labels[$0] ?? "" }.joined(separator: separator)
             var s = sample

@@ -35,7 +35,7 @@ extension Evaluator {
         }
         if name == "double_exponential_smoothing" {
             for (i, f) in scalars.enumerated() where !(f > 0 && f < 1) {
-                throw EngineError.execution(
+                throw PromQLError.execution(
                     "invalid \(i == 0 ? "smoothing" : "trend") factor. Expected: 0 < \(i == 0 ? "sf" : "tf") < 1, got: \(GoStrconv.formatFixed(f, decimals: 6))"
                 )
             }
@@ -149,7 +149,7 @@ extension Evaluator {
                 }
                 value = s1
             default:
-                throw EngineError.execution("function \(name) is not supported")
+                throw PromQLError.execution("function \(name) is not supported")
             }
             if let value {
                 out.append(VectorSample(labels: series.labels, timestamp: t, value: value, dropName: true))

@@ -34,7 +34,7 @@ final class Evaluator {
 
     func checkSampleCount(_ count: Int) throws {
         if count > options.maxSamples {
-            throw EngineError(
+            throw PromQLError(
                 .tooManySamples,
                 "query processing would load too many samples into memory in query execution (limit: \(options.maxSamples))"
             )
@@ -42,9 +42,9 @@ final class Evaluator {
     }
 
     private func checkLimits() throws {
-        if Task.isCancelled { throw EngineError(.canceled, "query was canceled in query execution") }
+        if Task.isCancelled { throw PromQLError(.canceled, "query was canceled in query execution") }
         if let deadline, ContinuousClock.now > deadline {
-            throw EngineError(.timeout, "query timed out in query execution")
+            throw PromQLError(.timeout, "query timed out in query execution")
         }
     }
 
@@ -59,7 +59,7 @@ final class Evaluator {
                 sample.dropName = false
             }
             if !seen.insert(sample.labels).inserted {
-                throw EngineError.execution("vector cannot contain metrics with the same labelset")
+                throw PromQLError.execution("vector cannot contain metrics with the same labelset")
             }
             out.append(sample)
         }
@@ -75,7 +75,7 @@ final class Evaluator {
                 s.dropName = false
             }
             if !seen.insert(s.labels).inserted {
-                throw EngineError.execution("vector cannot contain metrics with the same labelset")
+                throw PromQLError.execution("vector cannot contain metrics with the same labelset")
             }
             out.append(s)
         }
@@ -102,22 +102,22 @@ final class Evaluator {
 
     func scalar(_ expr: Expr, at t: Int64) throws -> Double {
         if case .scalar(let v, _) = try evaluate(expr, at: t) { return v }
-        throw EngineError.execution("expected scalar")
+        throw PromQLError.execution("expected scalar")
     }
 
     func vector(_ expr: Expr, at t: Int64) throws -> [VectorSample] {
         if case .vector(let v) = try evaluate(expr, at: t) { return v }
-        throw EngineError.execution("expected instant vector")
+        throw PromQLError.execution("expected instant vector")
     }
 
     func matrix(_ expr: Expr, at t: Int64) throws -> [MatrixSeries] {
         if case .matrix(let v) = try evaluate(expr, at: t) { return v }
-        throw EngineError.execution("expected range vector")
+        throw PromQLError.execution("expected range vector")
     }
 
     func string(_ expr: Expr, at t: Int64) throws -> String {
         if case .string(let v, _) = try evaluate(expr, at: t) { return v }
-        throw EngineError.execution("expected string")
+        throw PromQLError.execution("expected string")
     }
 
     // MARK: - Selectors
@@ -258,7 +258,7 @@ final class Evaluator {
                     }
                 }
                 total += samples.count
-            default: throw EngineError.execution("subquery of a non-vector expression")
+            default: throw PromQLError.execution("subquery of a non-vector expression")
             }
             try checkSampleCount(total)
             current += step

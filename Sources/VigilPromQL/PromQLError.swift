@@ -1,11 +1,22 @@
-/// The error of the PromQL module: what went wrong, where in the query, and why.
+/// The error of the PromQL module: what went wrong, where in the query, and why — a query that does not parse,
+/// or one that fails while it is evaluated (Prometheus's `bad_data`, `execution`, `timeout` and `canceled`).
 ///
 /// A parse error prints as Prometheus prints it, `1:14: parse error: unexpected "}" in label matching, expected
-/// string`: 1-based line, then the 1-based byte column within that line.
+/// string`: 1-based line, then the 1-based byte column within that line. An evaluation error prints its
+/// message alone.
 public struct PromQLError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable {
         /// The query is not valid PromQL (Prometheus's `bad_data`).
         case parse
+        /// Evaluation failed: many-to-many matching, duplicate series in a result, a wrong argument
+        /// (Prometheus's `execution`).
+        case execution
+        /// The query ran longer than its timeout.
+        case timeout
+        /// The query's task was cancelled.
+        case canceled
+        /// The query needed more samples in memory than the limit allows.
+        case tooManySamples
     }
 
     // One reference: errors travel through deeply recursive code, where every byte of a frame counts.
@@ -65,9 +76,17 @@ public struct PromQLError: Error, Sendable, Hashable, CustomStringConvertible {
         return "\(line):\(offset - lastLineBreak)"
     }
 
+    /// An evaluation error (any code but ``Code/parse``), without a position.
+    public init(_ code: Code, _ message: String) {
+        self.init(code: code, message: message, position: nil, location: "")
+    }
+
+    static func execution(_ message: String) -> PromQLError { PromQLError(.execution, message) }
+
     public var description: String {
         switch code {
         case .parse: "\(location): parse error: \(message)"
+        case .execution, .timeout, .canceled, .tooManySamples: message
         }
     }
 

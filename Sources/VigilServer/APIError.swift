@@ -62,9 +62,8 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case let error as APIError:
             self = error
         case let error as PromQLError:
-            self.init(.badData, error.description)
-        case let error as EngineError:
             switch error.code {
+            case .parse: self.init(.badData, error.description)
             case .timeout: self.init(.timeout, error.message)
             case .canceled: self.init(.canceled, error.message)
             case .execution, .tooManySamples: self.init(.execution, error.message)

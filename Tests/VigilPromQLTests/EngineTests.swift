@@ -36,7 +36,7 @@ import VigilPromQL
     }
 
     @Test func rangeQueryRejectsARangeVector() {
-        #expect(throws: EngineError.self) {
+        #expect(throws: PromQLError.self) {
             try Engine().rangeQuery("requests_total[5m]", start: 0, end: 60_000, step: 60_000, on: Self.data)
         }
     }
@@ -46,7 +46,7 @@ import VigilPromQL
         do {
             _ = try engine.instantQuery("requests_total", at: 60_000, on: Self.data)
             Issue.record("expected an error")
-        } catch let error as EngineError {
+        } catch let error as PromQLError {
             #expect(error.code == .tooManySamples)
             #expect(error.message.contains("limit: 2"))
         } catch {
@@ -56,7 +56,7 @@ import VigilPromQL
 
     @Test func timeoutStopsTheQuery() {
         let engine = Engine(options: Engine.Options(timeoutSeconds: -1))
-        #expect(throws: EngineError(.timeout, "query timed out in query execution")) {
+        #expect(throws: PromQLError(.timeout, "query timed out in query execution")) {
             try engine.instantQuery("requests_total", at: 60_000, on: Self.data)
         }
     }
@@ -72,7 +72,7 @@ import VigilPromQL
             }
         }
         let error = await task.value
-        #expect((error as? EngineError)?.code == .canceled)
+        #expect((error as? PromQLError)?.code == .canceled)
     }
 
     @Test func manyToManyMatchingIsAnError() {

@@ -228,10 +228,10 @@ import VigilStorage
     /// The one mapping from module errors to API errors and HTTP statuses.
     @Test func errorMappingFollowsPrometheus() throws {
         let cases: [(any Error, String, Int)] = [
-            (EngineError(.timeout, "query timed out in query execution"), "timeout", 503),
-            (EngineError(.canceled, "query was canceled in query execution"), "canceled", 499),
-            (EngineError(.execution, "x"), "execution", 422),
-            (EngineError(.tooManySamples, "x"), "execution", 422),
+            (PromQLError(.timeout, "query timed out in query execution"), "timeout", 503),
+            (PromQLError(.canceled, "query was canceled in query execution"), "canceled", 499),
+            (PromQLError(.execution, "x"), "execution", 422),
+            (PromQLError(.tooManySamples, "x"), "execution", 422),
             (StorageError(.limitExceeded, "x"), "internal", 500),
             (CancellationError(), "canceled", 499),
             (APIError(.notFound, "x"), "not_found", 404),
