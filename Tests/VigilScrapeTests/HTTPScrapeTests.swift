@@ -38,6 +38,7 @@ struct HTTPScrapeTests {
                 #expect(request["x-prometheus-scrape-timeout-seconds"] == "10")
                 let target = try #require(await harness.manager.activeTargets().first)
                 #expect(target.scrapeURL == "http://\(instance)/metrics")
+                #expect(target.globalURL == "http://\(ProcessInfo.processInfo.hostName):\(ports[0])/metrics")
                 #expect(target.health == .up)
                 #expect(target.discoveredLabels["__address__"] == instance)
                 #expect(

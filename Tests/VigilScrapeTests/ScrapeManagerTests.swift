@@ -33,6 +33,25 @@ struct ScrapeManagerTests {
         }
     }
 
+    @Test("a reload that changes a job's settings restarts its loops with the new settings")
+    func reloadChangesSettings() async throws {
+        let exporter = TestExporter(body: "a 1\nb 2\n")
+        try await withExporters([exporter]) { ports async throws in
+            try await ScrapeHarness.run { harness async throws in
+                await harness.manager.apply(configuration(job("one", ports: ports)))
+                let t1 = await harness.step(sleepers: 1)
+                let drop = RelabelConfig(sourceLabels: ["__name__"], regex: try RelabelRegex("b"), action: .drop)
+                await harness.manager.apply(
+                    configuration(job("one", ports: ports) { $0.metricRelabelConfigs = [drop] }))
+                // The replaced loop's sleep ends; the new loop sleeps until the same phase.
+                await harness.clock.waitForSleepers { $0 == [t1 + interval] }
+                let t2 = await harness.step(sleepers: 1)
+                #expect(try harness.samples("a").map(\.timestamp) == [milliseconds(t1), milliseconds(t2)])
+                #expect(try harness.samples("b").map(\.timestamp) == [milliseconds(t1)])
+            }
+        }
+    }
+
     @Test("a job removed by a reload stops, and its series go stale")
     func reloadRemovesJob() async throws {
         let exporter = TestExporter(body: "a 1\n")
