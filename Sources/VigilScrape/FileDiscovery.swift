@@ -74,9 +74,13 @@ struct FileDiscovery: Sendable {
         }
         for path in paths.sorted() {
             guard let data = FileManager.default.contents(atPath: path) else {
-                logger.warning(
-                    "file_sd: cannot read the file; keeping its previous targets",
-                    metadata: ["job": "\(job)", "file": "\(path)"])
+                if force || state.contents[path] != [] {
+                    logger.warning(
+                        "file_sd: cannot read the file; keeping its previous targets",
+                        metadata: ["job": "\(job)", "file": "\(path)"])
+                }
+                // Remembered as empty, so that the next poll does not log it again.
+                state.contents[path] = []
                 continue
             }
             let bytes = [UInt8](data)
@@ -97,11 +101,14 @@ struct FileDiscovery: Sendable {
         return changed
     }
 
-    /// The files a pattern names: itself, or the matches of a glob in its last element.
+    /// The files a pattern names: itself when it exists, or the matches of a glob in its last element.
     static func expand(_ pattern: String) -> [String] {
         let url = URL(fileURLWithPath: pattern)
         let name = url.lastPathComponent
-        guard name.contains(where: { "*?[".contains($0) }) else { return [pattern] }
+        // As Go's filepath.Glob: a literal path that does not exist names no file (its targets go).
+        guard name.contains(where: { "*?[".contains($0) }) else {
+            return FileManager.default.fileExists(atPath: pattern) ? [pattern] : []
+        }
         let directory = url.deletingLastPathComponent().path
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return entries.filter { fnmatch(name, $0, 0) == 0 }.sorted().map { directory + "/" + $0 }

@@ -115,6 +115,11 @@ struct ScrapeManagerTests {
             try #"[{"targets": ["host-c:9100"]"#.write(to: file, atomically: true, encoding: .utf8)
             await pollDiscovery(harness)
             #expect(await harness.manager.activeTargets().map(\.labels["instance"]) == ["host-a:9100", "host-b:9100"])
+
+            // A file that is gone takes its targets with it.
+            try FileManager.default.removeItem(at: file)
+            await pollDiscovery(harness)
+            #expect(await harness.manager.activeTargets().isEmpty)
         }
     }
 
