@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import VigilModel
 
 /// The `sim` GPU backend: one machine's GPUs from a one-node ``SimulatedFleet``
 /// (`vigil agent --gpu-backend sim --sim-gpus 8 --sim-profile h100`).
@@ -25,7 +19,7 @@ public final class SimulatedBackend: GPUBackend {
     public init(
         gpus: Int = 8, profile: GPUProfile = .h100, seed: UInt64 = 1,
         scheduling: SimulatedFleet.Scheduling = .automatic,
-        now: @escaping @Sendable () -> Int64 = SimulatedBackend.wallClockMs
+        now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
     ) throws(GPUError) {
         machine = try SimulatedCluster(
             nodes: 1, gpusPerNode: gpus, profile: profile, seed: seed, scheduling: scheduling, now: now)
@@ -48,12 +42,5 @@ public final class SimulatedBackend: GPUBackend {
     /// Runs `body` with exclusive access to the fleet (start jobs, look at them).
     public func withFleet<Result: Sendable>(_ body: (inout SimulatedFleet) -> Result) -> Result {
         machine.withFleet(body)
-    }
-
-    /// The wall clock, milliseconds since the Unix epoch.
-    @Sendable public static func wallClockMs() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
 }

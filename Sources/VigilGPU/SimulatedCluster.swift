@@ -1,4 +1,5 @@
 import Synchronization
+import VigilModel
 
 /// A shared, clock-driven ``SimulatedFleet`` of several machines: what `vigil server --demo` scrapes, one
 /// in-process target per node. Thread-safe: the fleet lives behind a `Mutex`, and every read first
@@ -17,7 +18,7 @@ public final class SimulatedCluster: Sendable {
     public init(
         nodes: Int, gpusPerNode: Int = 8, profile: GPUProfile = .h100, seed: UInt64 = 1,
         scheduling: SimulatedFleet.Scheduling = .automatic,
-        now: @escaping @Sendable () -> Int64 = SimulatedBackend.wallClockMs
+        now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
     ) throws(GPUError) {
         guard nodes >= 1 else {
             throw GPUError(.unsupported, "a simulated cluster needs at least one node, not \(nodes)")

@@ -6,12 +6,6 @@ import VigilPromQL
 import VigilRemote
 import VigilStorage
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Receives one remote-write request: the raw (snappy-compressed) body and the request's headers. Throws
 /// ``RemoteWriteError`` for a request it refuses, which the API turns into Prometheus's status codes.
 public typealias RemoteWriteHandler =
@@ -77,7 +71,7 @@ public struct PrometheusAPI: Sendable {
         readiness: ReadinessFlag = ReadinessFlag(ready: true),
         ownMetrics: @escaping @Sendable () async -> [MetricFamily] = { [] },
         externalLabels: Labels = Labels(),
-        now: @escaping @Sendable () -> Int64 = PrometheusAPI.wallClockMilliseconds,
+        now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
         appName: String = "Vigil Server",
         logger: Logger = Logger(label: "vigil.server.api")
     ) {
@@ -105,13 +99,6 @@ public struct PrometheusAPI: Sendable {
         self.now = now
         self.appName = appName
         self.logger = logger
-    }
-
-    /// Milliseconds since the epoch from the system clock.
-    @Sendable public static func wallClockMilliseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
 
     /// Adds every endpoint to `router`.

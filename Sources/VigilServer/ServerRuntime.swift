@@ -123,7 +123,7 @@ public enum ServerRuntime {
         let reload: @Sendable () async throws -> Void = {
             try await state.reload(scrapes: scrapes, logger: logger)
         }
-        let startTime = PrometheusAPI.wallClockMilliseconds()
+        let startTime = WallClock.nowMilliseconds()
         let retention = config.storage.tsdb.retentionTime
         let api = PrometheusAPI(
             storage: tsdb,
@@ -135,7 +135,7 @@ public enum ServerRuntime {
             runtimeInfo: {
                 RuntimeInfo(
                     startTime: startTime, cwd: FileManager.default.currentDirectoryPath,
-                    hostname: ProcessInfo.processInfo.hostName, serverTime: PrometheusAPI.wallClockMilliseconds(),
+                    hostname: ProcessInfo.processInfo.hostName, serverTime: WallClock.nowMilliseconds(),
                     lastConfigTime: state.loadedAt, storageRetention: PrometheusDuration.format(retention))
             },
             remoteWrite: { body, headers throws(RemoteWriteError) in
@@ -226,7 +226,7 @@ final class ServerState: Sendable {
     let configPath: String?
 
     init(config: VigilConfiguration, configPath: String?) {
-        current = Mutex(Current(config: config, loadedAt: PrometheusAPI.wallClockMilliseconds()))
+        current = Mutex(Current(config: config, loadedAt: WallClock.nowMilliseconds()))
         self.configPath = configPath
     }
 
@@ -250,7 +250,7 @@ final class ServerState: Sendable {
         }
         let previous = configuration
         await scrapes.apply(fresh)
-        current.withLock { $0 = Current(config: fresh, loadedAt: PrometheusAPI.wallClockMilliseconds()) }
+        current.withLock { $0 = Current(config: fresh, loadedAt: WallClock.nowMilliseconds()) }
         if fresh.storage != previous.storage || fresh.remoteWrite != previous.remoteWrite
             || fresh.localAgent != previous.localAgent
         {

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 import VigilGPU
+import VigilModel
 
 /// A clock the test moves by hand.
 private final class ManualClock: Sendable {
@@ -60,7 +61,7 @@ struct SimulatedBackendTests {
 
     @Test("The wall clock is milliseconds since the epoch")
     func wallClock() throws {
-        let now = SimulatedBackend.wallClockMs()
+        let now = WallClock.nowMilliseconds()
         #expect(now > 1_700_000_000_000)
         #expect(now < 4_102_444_800_000)  // 2100
         _ = try SimulatedBackend(gpus: 1).read()
