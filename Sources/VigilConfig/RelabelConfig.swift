@@ -107,13 +107,14 @@ struct RegexMatch {
     var groups: [Substring?]
     var names: [String: Int]
 
-    /// The text of the group `name` (a number or a group name); "" when there is no such group.
-    func group(_ name: String) -> String {
-        if let index = Int(name) {
-            guard index >= 0, index < groups.count else { return "" }
-            return groups[index].map(String.init) ?? ""
+    /// The text a `$` reference expands to; "" for a group that does not exist or did not match.
+    func text(_ reference: RegexTemplate.Reference) -> String {
+        let index: Int?
+        switch reference {
+        case .number(let number): index = number
+        case .name(let name): index = names[name]
         }
-        guard let index = names[name], index < groups.count else { return "" }
+        guard let index, index >= 0, index < groups.count else { return "" }
         return groups[index].map(String.init) ?? ""
     }
 }

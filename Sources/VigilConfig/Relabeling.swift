@@ -41,9 +41,9 @@ public enum Relabeling {
                 break
             }
             guard let match = config.regex.match(value) else { break }
-            let target = expandTemplate(config.targetLabel, match)
+            let target = RegexTemplate.expand(config.targetLabel, match.text)
             guard isValidLabelName(target) else { break }
-            let result = expandTemplate(config.replacement, match)
+            let result = RegexTemplate.expand(config.replacement, match.text)
             builder.set(target, result)
         case .lowercase:
             builder.set(config.targetLabel, mapCase(value, upper: false))
@@ -57,7 +57,7 @@ public enum Relabeling {
         case .labelmap:
             for label in builder.snapshot() {
                 guard let match = config.regex.match(label.name) else { continue }
-                let name = expandTemplate(config.replacement, match)
+                let name = RegexTemplate.expand(config.replacement, match.text)
                 if !name.isEmpty { builder.set(name, label.value) }
             }
         case .labeldrop:
@@ -70,63 +70,6 @@ public enum Relabeling {
             }
         }
         return true
-    }
-
-    /// Go's `Regexp.Expand`: `$1`, `${1}`, `$name`, `${name}` become the group's text ("" for a
-    /// group that does not exist or did not match), `$$` becomes `$`, a malformed `$` stays as is.
-    static func expandTemplate(_ template: String, _ match: RegexMatch) -> String {
-        guard template.utf8.contains(UInt8(ascii: "$")) else { return template }
-        var out = ""
-        var rest = Substring(template)
-        while let dollar = rest.firstIndex(of: "$") {
-            out += rest[..<dollar]
-            rest = rest[rest.index(after: dollar)...]
-            if rest.first == "$" {
-                out += "$"
-                rest = rest.dropFirst()
-                continue
-            }
-            guard let (name, after) = templateName(rest) else {
-                out += "$"
-                continue
-            }
-            rest = after
-            // Go gives numbers with a leading zero no group (`$01` is the group named "01").
-            if name.count > 1 && name.first == "0" && name.allSatisfy(\.isASCIIDigit) {
-                out += match.namedGroup(name)
-            } else {
-                out += match.group(name)
-            }
-        }
-        out += rest
-        return out
-    }
-
-    /// The name after a `$` (`name` or `{name}`: letters, digits, `_`) and what follows it.
-    private static func templateName(_ text: Substring) -> (String, Substring)? {
-        var rest = text
-        let braced = rest.first == "{"
-        if braced { rest = rest.dropFirst() }
-        let name = rest.prefix { character in
-            character.unicodeScalars.allSatisfy { scalar in
-                scalar == "_" || scalar.properties.numericType == .decimal
-                    || isLetterCategory(scalar.properties.generalCategory)
-            }
-        }
-        guard !name.isEmpty else { return nil }
-        rest = rest[name.endIndex...]
-        if braced {
-            guard rest.first == "}" else { return nil }
-            rest = rest.dropFirst()
-        }
-        return (String(name), rest)
-    }
-
-    private static func isLetterCategory(_ category: Unicode.GeneralCategory) -> Bool {
-        switch category {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
-        default: false
-        }
     }
 
     /// Go's `strings.ToLower`/`ToUpper`: each scalar's simple (one-to-one) case mapping.
@@ -148,18 +91,6 @@ public enum Relabeling {
 
 /// A label name as Prometheus 3 accepts it (UTF-8 names): any non-empty string.
 func isValidLabelName(_ name: String) -> Bool { !name.isEmpty }
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-extension RegexMatch {
-    /// A group looked up only by name (for names that look numeric but are not group numbers).
-    fileprivate func namedGroup(_ name: String) -> String {
-        guard let index = names[name], index < groups.count else { return "" }
-        return groups[index].map(String.init) ?? ""
-    }
-}
 
 /// Go's `labels.Builder`: the base set plus additions and deletions, so that rules read the
 /// current values and `labelmap`/`labeldrop` iterate the labels as they were when the rule began.

@@ -177,7 +177,7 @@ struct ConfigParser {
             if timeout > global.scrapeInterval {
                 throw value.error(
                     .invalidValue,
-                    "global scrape timeout \(format(timeout)) greater than scrape interval \(format(global.scrapeInterval))"
+                    "global scrape timeout \(PrometheusDuration.format(timeout)) greater than scrape interval \(PrometheusDuration.format(global.scrapeInterval))"
                 )
             }
             global.scrapeTimeout = timeout == .zero ? min(.seconds(10), global.scrapeInterval) : timeout
@@ -238,7 +238,7 @@ struct ConfigParser {
             if timeout > scrape.scrapeInterval {
                 throw value.error(
                     .invalidValue,
-                    "scrape timeout \(format(timeout)) greater than scrape interval \(format(scrape.scrapeInterval)) for job \(quoted(jobName))"
+                    "scrape timeout \(PrometheusDuration.format(timeout)) greater than scrape interval \(PrometheusDuration.format(scrape.scrapeInterval)) for job \(quoted(jobName))"
                 )
             }
             scrape.scrapeTimeout = timeout
@@ -625,25 +625,6 @@ struct ConfigParser {
 
 /// Zero durations mean "unset, use the default" in Prometheus's configuration.
 private func nonZero(_ duration: Duration) -> Duration? { duration == .zero ? nil : duration }
-
-/// `1m30s` — Prometheus's shortest rendering of a duration.
-func format(_ duration: Duration) -> String {
-    let (seconds, attoseconds) = duration.components
-    var milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    if milliseconds == 0 { return "0s" }
-    var out = ""
-    let units: [(String, Int64)] = [
-        ("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000),
-        ("s", 1000), ("ms", 1),
-    ]
-    for (name, size) in units where milliseconds >= size {
-        // Prometheus prints weeks and years only when they divide the whole duration.
-        if (name == "y" || name == "w") && milliseconds % size != 0 { continue }
-        out += "\(milliseconds / size)\(name)"
-        milliseconds %= size
-    }
-    return out
-}
 
 /// Why a static target is not a `host[:port]` address, or nil when it is one.
 func targetAddressProblem(_ address: String) -> String? {

@@ -39,7 +39,7 @@ private struct YAMLWriter {
     func string(_ text: String) -> Node { .scalar(text.represented()) }
     func bool(_ value: Bool) -> Node { .scalar(.init(value ? "true" : "false")) }
     func number(_ value: some BinaryInteger) -> Node { .scalar(.init(String(value))) }
-    func duration(_ value: Duration) -> Node { .scalar(.init(format(value))) }
+    func duration(_ value: Duration) -> Node { .scalar(.init(PrometheusDuration.format(value))) }
     func list(_ values: [String]) -> Node { .sequence(.init(values.map(string))) }
     func secret(_ value: String) -> Node { string(redacting ? "<secret>" : value) }
 

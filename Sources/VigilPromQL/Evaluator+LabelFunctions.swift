@@ -28,59 +28,21 @@ extension Evaluator {
                 out.append(sample)
                 continue
             }
-            func group(_ name: String) -> String {
-                if let index = Int(name) {
+            let result = RegexTemplate.expand(replacement) { reference in
+                switch reference {
+                case .number(let index):
                     guard index < match.output.count else { return "" }
                     return match.output[index].substring.map(String.init) ?? ""
+                case .name(let name):
+                    return match.output[name]?.substring.map(String.init) ?? ""
                 }
-                return match.output[name]?.substring.map(String.init) ?? ""
             }
-            let result = Self.expand(replacement, group)
             var s = sample
             s.labels = result.isEmpty ? s.labels.removing(dst) : s.labels.setting(dst, to: result)
             if dst == metricNameLabel { s.dropName = false }
             out.append(s)
         }
         return out
-    }
-
-    /// Go's `Regexp.Expand`: `$1`, `${1}`, `$name`, `${name}`, `$$`.
-    static func expand(_ template: String, _ group: (String) -> String) -> String {
-        let b = Array(template.utf8)
-        var out: [UInt8] = []
-        var i = 0
-        func isName(_ c: UInt8) -> Bool {
-            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
-        }
-        while i < b.count {
-            guard b[i] == UInt8(ascii: "$") else {
-                out.append(b[i])
-                i += 1
-                continue
-            }
-            if i + 1 < b.count && b[i + 1] == UInt8(ascii: "$") {
-                out.append(b[i])
-                i += 2
-                continue
-            }
-            var j = i + 1
-            var braces = false
-            if j < b.count && b[j] == UInt8(ascii: "{") {
-                braces = true
-                j += 1
-            }
-            let start = j
-            while j < b.count && isName(b[j]) { j += 1 }
-            if j == start || (braces && (j >= b.count || b[j] != UInt8(ascii: "}"))) {
-                out.append(b[i])
-                i += 1
-                continue
-            }
-            let name = String(decoding: b[start..<j], as: UTF8.self)
-            out.append(contentsOf: group(name).utf8)
-            i = braces ? j + 1 : j
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     func labelJoin(_ args: [Expr], at t: Int64) throws -> [VectorSample] {

@@ -8,12 +8,15 @@ import VigilExposition
 import VigilGPU
 import VigilModel
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark programs for Vigil's hot paths (figures go in docs/benchmarks.md).",
         discussion: "Build with -c release before measuring: swift run -c release vigil bench host",
-        subcommands: [HostBench.self, GPUBench.self, ExpositionBench.self, ChunksBench.self]
+        subcommands: [
+            HostBench.self, GPUBench.self, ExpositionBench.self, ChunksBench.self, ScrapeBench.self,
+            RemoteWriteBench.self, APIBench.self,
+        ]
     )
 }
 
