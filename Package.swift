@@ -237,6 +237,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
+                "VigilTestSupport",
                 "VigilServer", "VigilConfig", "VigilModel", "VigilStorage", "VigilPromQL", "VigilExposition",
                 "VigilEncoding", "VigilScrape", "VigilRemote", "VigilTSDB", "VigilGPU",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import VigilModel
+import VigilScrape
 
 extension PrometheusAPI {
     /// `/api/v1/metadata`: `limit` (families), `limit_per_metric`, `metric`; families in name order.
@@ -16,15 +17,15 @@ extension PrometheusAPI {
             limitPerMetric = value
         }
         let metric = form["metric"]
-        // Distinct (type, help, unit) per family, in the order first seen.
+        // Distinct (type, help, unit) per family, in the order given.
         var families: [String: [MetricMetadata]] = [:]
-        for entry in await metadata.metricMetadata() where metric.isEmpty || entry.metric == metric {
-            var known = families[entry.metric, default: []]
-            if limitPerMetric > 0 && known.count >= limitPerMetric { continue }
-            if !known.contains(where: { $0.type == entry.type && $0.help == entry.help && $0.unit == entry.unit }) {
+        for (name, entries) in await metadata.metricMetadata() where metric.isEmpty || name == metric {
+            var known: [MetricMetadata] = []
+            for entry in entries where !known.contains(entry) {
+                if limitPerMetric > 0 && known.count >= limitPerMetric { break }
                 known.append(entry)
             }
-            families[entry.metric] = known
+            families[name] = known
         }
         var names = families.keys.sorted()
         if limit >= 0 && names.count > limit { names.removeLast(names.count - limit) }

@@ -28,17 +28,6 @@ struct ScrapeTargetsProvider: TargetsProvider {
     }
 }
 
-/// The metadata the scrape manager gathered from its targets.
-struct ScrapeMetadataProvider: MetadataProvider {
-    let manager: ScrapeManager
-
-    func metricMetadata() async -> [MetricMetadata] {
-        await manager.metadata().flatMap { name, entries in
-            entries.map { MetricMetadata(metric: name, type: $0.type, help: $0.help, unit: $0.unit) }
-        }
-    }
-}
-
 /// The TSDB head's own statistics (from its postings, without reading samples).
 struct TSDBHeadStatusProvider: TSDBStatusProvider {
     let tsdb: TSDB

@@ -128,7 +128,7 @@ public enum ServerRuntime {
         let api = PrometheusAPI(
             storage: tsdb,
             targets: ScrapeTargetsProvider(manager: scrapes),
-            metadata: ScrapeMetadataProvider(manager: scrapes),
+            metadata: scrapes,
             tsdbStatus: TSDBHeadStatusProvider(tsdb: tsdb),
             configYAML: { state.configuration.yaml() },
             flags: options.flags,

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import VigilGPU
 import VigilModel
+import VigilScrape
 import VigilServer
 import VigilStorage
 
@@ -15,7 +16,7 @@ import VigilStorage
     static func gpuFixture(nodes: Int = 2, gpusPerNode: Int = 4) throws -> APIFixture {
         let fixture = APIFixture {
             $0.metadata = StaticMetadataProvider([
-                MetricMetadata(metric: "DCGM_FI_DEV_GPU_TEMP", type: .gauge, help: "GPU temperature (in C).")
+                "DCGM_FI_DEV_GPU_TEMP": [MetricMetadata(type: .gauge, help: "GPU temperature (in C).", unit: "")]
             ])
         }
         let end = APIFixture.now

@@ -2,17 +2,21 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VigilModel
+import VigilScrape
 import VigilServer
 
 /// `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/<name>/values` and `/api/v1/metadata`.
 @Suite struct SeriesAndLabelsAPITests {
     func fixture() throws -> APIFixture {
         let fixture = APIFixture {
+            // Two targets report `up` alike, a third differently.
             $0.metadata = StaticMetadataProvider([
-                MetricMetadata(metric: "up", type: .gauge, help: "1 if the target is up."),
-                MetricMetadata(metric: "up", type: .gauge, help: "1 if the target is up."),
-                MetricMetadata(metric: "up", type: .gauge, help: "Target <up> & scraped."),
-                MetricMetadata(metric: "http_requests_total", type: .counter, help: "Requests.", unit: ""),
+                "up": [
+                    MetricMetadata(type: .gauge, help: "1 if the target is up.", unit: ""),
+                    MetricMetadata(type: .gauge, help: "1 if the target is up.", unit: ""),
+                    MetricMetadata(type: .gauge, help: "Target <up> & scraped.", unit: ""),
+                ],
+                "http_requests_total": [MetricMetadata(type: .counter, help: "Requests.", unit: "")],
             ])
         }
         try fixture.addStandardSeries()
