@@ -91,3 +91,16 @@ func sharedPath(_ relative: String) -> String {
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(relative).path
 }
+
+/// The path of a file in ../shared, or nil — with a message saying the test skipped — when ../shared is not
+/// beside the package. In CI (`CI=true`), where ../shared is always present, its absence is a failure.
+func sharedFile(_ relative: String) -> String? {
+    let path = sharedPath(relative)
+    if FileManager.default.fileExists(atPath: path) { return path }
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        Issue.record("\(path) is missing; CI must have ../shared beside the package")
+    } else {
+        print("skipped: \(path) is absent (../shared is not beside the package)")
+    }
+    return nil
+}

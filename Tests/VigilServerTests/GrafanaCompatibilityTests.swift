@@ -99,7 +99,7 @@ import VigilStorage
     /// Every panel of dcgm-exporter's Grafana dashboard returns data, with its template variables expanded as
     /// Grafana expands them ("All" of a multi-value variable becomes a regex alternation).
     @Test func dcgmExporterDashboardHasDataInEveryPanel() async throws {
-        let path = sharedPath("fixtures/grafana/dcgm-exporter-dashboard.json")
+        guard let path = sharedFile("fixtures/grafana/dcgm-exporter-dashboard.json") else { return }
         let dashboard = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
         let fixture = try Self.gpuFixture()
