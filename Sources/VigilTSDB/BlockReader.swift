@@ -197,13 +197,23 @@ struct BlockQuerier: Querier {
         return ListSeriesSet(found)
     }
 
+    /// Whether the querier's range holds the whole block: then every series of the block is in range
+    /// (a block holds only series with samples) and label lookups without matchers need only the index.
+    private var coversBlock: Bool { mint <= block.meta.minTime && block.meta.maxTime - 1 <= maxt }
+
     func labelNames(matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
+        if matchers.isEmpty && coversBlock {
+            return LabelQueryResult(values: block.postings.keys.sorted()).limited(hints)
+        }
         var names = Set<String>()
         for series in candidates(matchers) { for label in series.labels { names.insert(label.name) } }
         return LabelQueryResult(values: names.sorted()).limited(hints)
     }
 
     func labelValues(name: String, matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
+        if matchers.isEmpty && coversBlock {
+            return LabelQueryResult(values: (block.postings[name] ?? [:]).keys.sorted()).limited(hints)
+        }
         var values = Set<String>()
         for series in candidates(matchers) { if let value = series.labels[name] { values.insert(value) } }
         return LabelQueryResult(values: values.sorted()).limited(hints)
