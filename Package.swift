@@ -130,7 +130,7 @@ let package = Package(
             name: "VigilBenchmarks",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU", "VigilEncoding", "VigilScrape",
-                "VigilStorage", "VigilConfig",
+                "VigilStorage", "VigilConfig", "VigilTSDB", "VigilPromQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

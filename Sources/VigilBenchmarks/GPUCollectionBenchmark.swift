@@ -29,7 +29,7 @@ public enum GPUCollectionBenchmark {
         times.reserveCapacity(iterations)
         var readTotal = Duration.zero
         let clock = ContinuousClock()
-        let cpuBefore = HostCollectionBenchmark.cpuMicroseconds()
+        let cpuBefore = ProcessUsage.cpuSeconds() * 1e6
         for _ in 0..<iterations {
             var failure: GPUError?
             let elapsed = clock.measure {
@@ -49,7 +49,7 @@ public enum GPUCollectionBenchmark {
             if let failure { throw failure }
             times.append(elapsed.seconds * 1e6)
         }
-        let cpu = HostCollectionBenchmark.cpuMicroseconds() - cpuBefore
+        let cpu = ProcessUsage.cpuSeconds() * 1e6 - cpuBefore
         times.sort()
         return Result(
             iterations: iterations, gpus: gpus, samples: samples,

@@ -40,7 +40,7 @@ public enum HostCollectionBenchmark {
         var times: [Double] = []
         times.reserveCapacity(iterations)
         let clock = ContinuousClock()
-        let cpuBefore = cpuMicroseconds()
+        let cpuBefore = ProcessUsage.cpuSeconds() * 1e6
         for _ in 0..<iterations {
             let elapsed = clock.measure {
                 buffer.removeAll(keepingCapacity: true)
@@ -50,7 +50,7 @@ public enum HostCollectionBenchmark {
             }
             times.append(elapsed.seconds * 1e6)
         }
-        let cpu = cpuMicroseconds() - cpuBefore
+        let cpu = ProcessUsage.cpuSeconds() * 1e6 - cpuBefore
         times.sort()
         return Result(
             iterations: iterations, samples: samples, encodedBytes: buffer.count,
@@ -58,12 +58,5 @@ public enum HostCollectionBenchmark {
             p50Microseconds: times[times.count / 2],
             p99Microseconds: times[min(times.count - 1, times.count * 99 / 100)],
             cpuMicrosecondsPerCollection: cpu / Double(max(iterations, 1)))
-    }
-
-    static func cpuMicroseconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func micros(_ time: timeval) -> Double { Double(time.tv_sec) * 1e6 + Double(time.tv_usec) }
-        return micros(usage.ru_utime) + micros(usage.ru_stime)
     }
 }

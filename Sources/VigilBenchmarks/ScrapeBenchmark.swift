@@ -81,15 +81,15 @@ public enum ScrapeBenchmark {
             await manager.apply(configuration)
             let clock = ContinuousClock()
             let interval = Duration.seconds(intervalSeconds)
-            let warmupCPU = cpuSeconds()
+            let warmupCPU = ProcessUsage.cpuSeconds()
             try await Task.sleep(for: interval)
             let before = storage.counts
-            let cpuBefore = cpuSeconds()
+            let cpuBefore = ProcessUsage.cpuSeconds()
             let start = clock.now
             try await Task.sleep(for: interval * intervals)
             let (wholeSeconds, attoseconds) = (clock.now - start).components
             let elapsed = Double(wholeSeconds) + Double(attoseconds) / 1e18
-            let cpu = cpuSeconds() - cpuBefore
+            let cpu = ProcessUsage.cpuSeconds() - cpuBefore
             let after = storage.counts
             group.cancelAll()
             let scrapes = after.up - before.up
@@ -114,13 +114,6 @@ public enum ScrapeBenchmark {
             }
         }
         return ByteBuffer(string: text)
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 

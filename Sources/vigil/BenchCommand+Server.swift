@@ -72,3 +72,37 @@ struct APIBench: ParsableCommand {
         print(APIEncodingBenchmark.run(series: series, pointsPerSeries: points, iterations: iterations))
     }
 }
+
+/// `vigil bench tsdb`: ingest rate, head memory per series and block density.
+struct TSDBBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsdb",
+        abstract: "TSDB ingest (appenders, WAL with fsync), head memory per series, block bytes per sample.",
+        discussion: "DCGM-shaped series: 20 dcgm-exporter counters × 8 GPUs per node, 15 s samples.")
+
+    @Option(help: "Nodes of 8 GPUs (160 series each).") var nodes = 16
+    @Option(help: "Hours of 15 s samples (at least 4, so that a block is cut).") var hours = 6
+    @Option(help: "Scratch data directory (default: a new temporary one, removed afterwards).") var dataDir: String?
+
+    func validate() throws {
+        guard nodes > 0 else { throw ValidationError("--nodes must be at least 1") }
+        guard hours >= 4 else { throw ValidationError("--hours must be at least 4, e.g. --hours 6") }
+    }
+
+    func run() throws {
+        let directory =
+            dataDir
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
+        defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let result = try TSDBBenchmark.run(nodes: nodes, samplesPerSeries: hours * 240, directory: directory)
+        print("\(result.series) series × \(result.samples / result.series) samples = \(result.samples) samples")
+        print(
+            String(
+                format: "  ingest: %.2f M samples/s (%.1f CPU-s); head: %.0f bytes per series after 2 h",
+                result.ingestSamplesPerSecond / 1e6, result.ingestCPUSeconds, result.headBytesPerSeries))
+        print(
+            String(
+                format: "  cut into blocks in %.2f s: %.3f bytes/sample", result.cutSeconds, result.blockBytesPerSample)
+        )
+    }
+}
