@@ -14,6 +14,32 @@ public struct BlockMeta: Codable, Sendable, Equatable {
         public var level: Int
         /// The ULIDs of the level-1 blocks whose data this block holds.
         public var sources: [String]
+        /// The ULIDs of the blocks this one was written from (merged, or rewritten without deleted data); empty
+        /// for a block cut from the head. A block listed here is superseded once this one is complete, and
+        /// ``TSDB/open(directory:options:)`` deletes it if a crash left it behind (as Prometheus does).
+        public var parents: [String]
+
+        init(level: Int, sources: [String], parents: [String] = []) {
+            self.level = level
+            self.sources = sources
+            self.parents = parents
+        }
+
+        private enum CodingKeys: String, CodingKey { case level, sources, parents }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            level = try container.decode(Int.self, forKey: .level)
+            sources = try container.decode([String].self, forKey: .sources)
+            parents = try container.decodeIfPresent([String].self, forKey: .parents) ?? []
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(level, forKey: .level)
+            try container.encode(sources, forKey: .sources)
+            if !parents.isEmpty { try container.encode(parents, forKey: .parents) }
+        }
     }
 
     public var ulid: String
@@ -25,6 +51,24 @@ public struct BlockMeta: Codable, Sendable, Equatable {
 
     static let fileName = "meta.json"
     static let formatVersion = 1
+
+    /// The ULIDs among `metas` that another block of `metas` supersedes: those it names as parents, and
+    /// those whose sources are a strict subset of its own (a merge that finished while its inputs were not
+    /// yet deleted, at any level). Blocks with the same sources are told apart by the parent link alone, so a
+    /// rewritten block never supersedes the block it replaced and is superseded by it at the same time.
+    static func superseded(_ metas: [BlockMeta]) -> Set<String> {
+        var result = Set<String>()
+        let sourceSets = metas.map { Set($0.compaction.sources) }
+        for (index, meta) in metas.enumerated() {
+            result.formUnion(meta.compaction.parents)
+            for (other, sources) in sourceSets.enumerated() where other != index {
+                if sources.count < sourceSets[index].count && sources.isSubset(of: sourceSets[index]) {
+                    result.insert(metas[other].ulid)
+                }
+            }
+        }
+        return result.intersection(metas.map(\.ulid))
+    }
 }
 
 /// Sortable block names: 48 bits of milliseconds and 80 random bits in Crockford base32 (26 characters),

@@ -4,7 +4,7 @@ import VigilModel
 import VigilStorage
 
 /// Writes one block: chunks go to disk as series arrive (memory holds only labels and chunk references),
-/// the index and `meta.json` at ``finish(level:sources:)``. Everything is written in `<final>.tmp`,
+/// the index and `meta.json` at ``finish(level:sources:parents:)``. Everything is written in `<final>.tmp`,
 /// fsynced, then renamed into place, so a crash leaves either no block or a whole one.
 /// Format: `docs/format/block.md`.
 final class BlockWriter {
@@ -125,7 +125,7 @@ final class BlockWriter {
 
     /// Writes the index and meta, syncs, and renames the block into place; nil (and nothing on disk) when
     /// no series had a sample in range.
-    func finish(level: Int = 1, sources: [String]? = nil) throws(StorageError) -> BlockMeta? {
+    func finish(level: Int = 1, sources: [String]? = nil, parents: [String] = []) throws(StorageError) -> BlockMeta? {
         if series.isEmpty {
             abort()
             return nil
@@ -142,7 +142,8 @@ final class BlockWriter {
         let meta = BlockMeta(
             ulid: ulid, minTime: minTime, maxTime: maxTime,
             stats: .init(numSeries: series.count, numSamples: sampleCount, numChunks: chunkCount),
-            compaction: .init(level: level, sources: sources ?? [ulid]), version: BlockMeta.formatVersion)
+            compaction: .init(level: level, sources: sources ?? [ulid], parents: parents),
+            version: BlockMeta.formatVersion)
         let final = parent + "/" + ulid
         do {
             try Self.writeSynced(index, to: temporary + "/index")

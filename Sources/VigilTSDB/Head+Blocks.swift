@@ -49,10 +49,11 @@ extension Head {
     /// slips in between) it starts a new segment, logs every series and every sample the head keeps there,
     /// syncs it, and deletes the older segments. Returns how many segments were deleted.
     ///
-    /// A crash before the deletion leaves the old segments in front of the checkpoint; replaying them and
-    /// then the checkpoint gives the same head (the checkpoint's samples are duplicates by then).
+    /// A crash before or during the deletion leaves old segments (always the oldest ones) in front of the
+    /// checkpoint; replaying them and then the checkpoint gives the same head (the checkpoint's samples are
+    /// duplicates by then, and a series it lists under a new ref is recognised by its labels).
     @discardableResult
-    func checkpointWAL() throws(StorageError) -> Int {
+    func checkpointWAL(observer: (@Sendable (MaintenanceStep) -> Void)? = nil) throws(StorageError) -> Int {
         guard let wal else { return 0 }
         return try commitLock.withLock { _ throws(StorageError) -> Int in
             let first = try wal.startSegment()
@@ -72,12 +73,16 @@ extension Head {
             var records: [WALRecord] = [.series(entries)]
             if !samples.isEmpty { records.append(.samples(samples)) }
             try wal.log(records, sync: true)
+            observer?(.checkpointLogged)
             var removed = 0
-            for segment in try WAL.segments(in: wal.directory) where segment < first {
+            // Newest first: a crash part-way leaves the oldest segments in front of the checkpoint, a prefix of
+            // the history that replays cleanly before it (never a gap that would drop samples as out of order).
+            for segment in try WAL.segments(in: wal.directory).reversed() where segment < first {
                 let path = WAL.path(of: segment, in: wal.directory)
                 do {
                     try FileManager.default.removeItem(atPath: path)
                     removed += 1
+                    observer?(.walSegmentDeleted)
                 } catch {
                     throw StorageError(.io, "cannot delete WAL segment \(path): \(error)", cause: error)
                 }

@@ -119,19 +119,27 @@ public final class Head: Storage, Sendable {
         _ directory: String, hash: (Labels) -> UInt64, samplesPerChunk: Int, index: inout HeadIndex,
         counters: inout Counters
     ) throws(StorageError) -> WALRecoveryReport {
-        try WAL.replay(directory: directory) { record, report in
+        // A series record for labels already replayed under another ref (a series that was garbage-collected
+        // and created again, replayed with segments a crash kept in front of a checkpoint) names the same series.
+        var aliases: [UInt64: HeadSeries] = [:]
+        return try WAL.replay(directory: directory) { record, report in
             switch record {
             case .series(let entries):
                 for entry in entries {
                     let key = hash(entry.labels)
-                    if index.series[entry.ref] != nil || index.lookup(entry.labels, hash: key) != nil { continue }
+                    if index.series[entry.ref] != nil { continue }
+                    if let existing = index.lookup(entry.labels, hash: key) {
+                        aliases[entry.ref] = existing
+                        index.nextRef = Swift.max(index.nextRef, entry.ref &+ 1)
+                        continue
+                    }
                     let series = index.add(entry.labels, hash: key, ref: entry.ref)
                     series.state.withLock { $0.logged = true }
                     report.series += 1
                 }
             case .samples(let samples):
                 for sample in samples {
-                    guard let series = index.series[sample.ref] else {
+                    guard let series = index.series[sample.ref] ?? aliases[sample.ref] else {
                         report.droppedSamples += 1
                         continue
                     }

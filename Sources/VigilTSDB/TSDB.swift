@@ -3,6 +3,12 @@ import Synchronization
 import VigilModel
 import VigilStorage
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The embedded database: a ``Head`` (with its WAL) for recent data and immutable blocks on disk for the
 /// rest, as Prometheus's `tsdb.DB`.
 ///
@@ -22,6 +28,8 @@ public final class TSDB: Storage, Sendable {
         /// Oldest blocks are deleted until the blocks take at most this many bytes; nil for no limit.
         public var maxBytes: Int?
         public var head: Head.Options
+        /// Called at each ``MaintenanceStep`` (tests stop the process there to check crash recovery).
+        var stepObserver: (@Sendable (MaintenanceStep) -> Void)?
 
         public init(
             blockDuration: Int64 = 2 * 3_600_000, compactionRanges: [Int64] = [6 * 3_600_000, 24 * 3_600_000],
@@ -83,7 +91,7 @@ public final class TSDB: Storage, Sendable {
         let names = ((try? fileManager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         for name in names {
             let path = directory + "/" + name
-            if name.hasSuffix(".tmp") {
+            if name.hasSuffix(".tmp") || name.hasSuffix(deletionSuffix) {
                 try? fileManager.removeItem(atPath: path)
                 continue
             }
@@ -100,9 +108,33 @@ public final class TSDB: Storage, Sendable {
                 quarantined.append(QuarantinedBlock(path: target, error: error))
             }
         }
+        // A crash between writing a merged (or rewritten) block and deleting its inputs leaves both: the
+        // complete newer block wins, as in Prometheus, so no data is served twice from overlapping blocks.
+        let superseded = BlockMeta.superseded(blocks.map(\.meta))
+        for block in blocks where superseded.contains(block.meta.ulid) { try deleteBlock(at: block.directory) }
+        blocks.removeAll { superseded.contains($0.meta.ulid) }
         blocks.sort { $0.meta.minTime < $1.meta.minTime }
         let head = try Head(directory: directory, options: options.head)
         return TSDB(directory: directory, options: options, head: head, blocks: blocks, quarantined: quarantined)
+    }
+
+    /// What a block directory is renamed to before it is deleted (`open` removes leftovers).
+    static let deletionSuffix = ".tmp-for-deletion"
+
+    /// Deletes a block directory atomically as far as a crash can tell: renamed first (and the rename made
+    /// durable), then removed, so a crash never leaves a half-deleted block that would look damaged.
+    static func deleteBlock(at path: String, observer: (@Sendable (MaintenanceStep) -> Void)? = nil)
+        throws(StorageError)
+    {
+        let doomed = path + deletionSuffix
+        guard rename(path, doomed) == 0 else { throw .io("rename", path: path, errno: errno) }
+        WAL.syncDirectory((path as NSString).deletingLastPathComponent)
+        observer?(.blockRenamedForDeletion)
+        do {
+            try FileManager.default.removeItem(atPath: doomed)
+        } catch {
+            throw StorageError(.io, "cannot delete block directory \(doomed): \(error)", cause: error)
+        }
     }
 
     static func quarantineName(for path: String) -> String {
@@ -190,6 +222,7 @@ public final class TSDB: Storage, Sendable {
                     if !samples.isEmpty { try writer.add(labels, samples: samples) }
                 }
                 if let meta = try writer.finish() {
+                    options.stepObserver?(.blockWritten)
                     let block = try BlockReader(directory: directory + "/" + meta.ulid)
                     state.withLock { $0.insert(block) }
                     written.append(meta)
@@ -203,7 +236,7 @@ public final class TSDB: Storage, Sendable {
             start = end
         }
         head.dropChunks(before: floor)
-        if !written.isEmpty { try head.checkpointWAL() }
+        if !written.isEmpty { try head.checkpointWAL(observer: options.stepObserver) }
         return written
     }
 
@@ -243,7 +276,8 @@ public final class TSDB: Storage, Sendable {
             }
             let level = group.map(\.meta.compaction.level).max()! + 1
             let sources = Array(Set(group.flatMap(\.meta.compaction.sources))).sorted()
-            meta = try writer.finish(level: level, sources: sources)
+            meta = try writer.finish(level: level, sources: sources, parents: group.map(\.meta.ulid))
+            options.stepObserver?(.blockWritten)
         } catch {
             writer.abort()
             throw error
@@ -256,7 +290,7 @@ public final class TSDB: Storage, Sendable {
             state.blocks.removeAll { removed.contains($0.meta.ulid) }
             if let replacement { state.insert(replacement) }
         }
-        for block in group { try? FileManager.default.removeItem(atPath: block.directory) }
+        for block in group { try Self.deleteBlock(at: block.directory, observer: options.stepObserver) }
         return meta
     }
 
@@ -286,7 +320,7 @@ public final class TSDB: Storage, Sendable {
         guard !doomed.isEmpty else { return [] }
         state.withLock { $0.blocks.removeAll { doomed.contains($0.meta.ulid) } }
         for block in blocks where doomed.contains(block.meta.ulid) {
-            try? FileManager.default.removeItem(atPath: block.directory)
+            try Self.deleteBlock(at: block.directory, observer: options.stepObserver)
         }
         return blocks.map(\.meta.ulid).filter { doomed.contains($0) }
     }
@@ -306,6 +340,18 @@ extension BlockQuerier {
             block.series.filter { $0.chunks.hasSample(from: mint, through: maxt) }
                 .map { HeadQuerySeries(labels: $0.labels, chunks: $0.chunks, mint: mint, maxt: maxt) as any Series })
     }
+}
+
+/// The moments of maintenance after which a crash leaves work half done for the next ``TSDB/open(directory:options:)``.
+enum MaintenanceStep: String, CaseIterable, Sendable {
+    /// A block is complete on disk (cut from the head, merged, or rewritten).
+    case blockWritten
+    /// A block directory was renamed for deletion, not yet removed.
+    case blockRenamedForDeletion
+    /// A WAL checkpoint is logged and synced, the segments before it not yet deleted.
+    case checkpointLogged
+    /// One WAL segment before a checkpoint was deleted.
+    case walSegmentDeleted
 }
 
 /// The start of the `duration`-aligned range holding `time` (rounding towards −∞).
