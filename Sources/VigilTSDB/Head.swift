@@ -49,7 +49,8 @@ public final class Head: Storage, Sendable {
 
     /// Counts for tests and `inspect`.
     public struct Statistics: Sendable, Equatable {
-        /// Series in the index (including ones with no committed sample yet).
+        /// Series in the index (including ones with no committed sample yet; series whose data all went to
+        /// blocks leave at the next cut).
         public var seriesCount: Int
         /// Samples stored.
         public var sampleCount: Int
@@ -183,23 +184,66 @@ public final class Head: Storage, Sendable {
         counters.withLock { $0.rejected[code, default: 0] += count }
     }
 
-    /// The series `labels` (validated), created (with a new ref) when new.
+    /// The series `labels` (validated), created (with a new ref) when new, and pinned for an appender: until
+    /// the appender unpins it, ``collectGarbage(before:)`` leaves it in the index, so that a commit never
+    /// lands in a series that is no longer there. Pinned under the index lock, with no gap for the collector.
     func getOrCreate(_ labels: Labels) throws(StorageError) -> HeadSeries {
         let key = hash(labels)
         let maxSeries = options.maxSeries
         return try index.withLock { index throws(StorageError) in
-            if let existing = index.lookup(labels, hash: key) { return existing }
+            if let existing = index.lookup(labels, hash: key) {
+                existing.state.withLock { $0.pins += 1 }
+                return existing
+            }
             if let maxSeries, index.series.count >= maxSeries {
                 throw StorageError(
                     .limitExceeded, "series limit of \(maxSeries) reached: cannot create series \(labels)",
                     series: labels)
             }
-            return index.add(labels, hash: key, ref: index.nextRef)
+            let created = index.add(labels, hash: key, ref: index.nextRef)
+            created.state.withLock { $0.pins += 1 }
+            return created
+        }
+    }
+
+    /// The series with `ref`, pinned as by ``getOrCreate(_:)``; nil when there is none (never was, or
+    /// garbage-collected).
+    func pinnedSeries(ref: UInt64) -> HeadSeries? {
+        index.withLock { index in
+            guard let series = index.series[ref] else { return nil }
+            series.state.withLock { $0.pins += 1 }
+            return series
         }
     }
 
     func series(ref: UInt64) -> HeadSeries? {
         index.withLock { $0.series[ref] }
+    }
+
+    /// Removes from the index every series with no sample at or after `floor` (all its data is in blocks, or
+    /// it never had any) that no appender holds, as Prometheus's head garbage collection after a block is
+    /// cut: churned series do not stay in memory, and the next WAL checkpoint leaves them out. Returns how
+    /// many series went.
+    @discardableResult
+    func collectGarbage(before floor: Int64) -> Int {
+        var removedSamples = 0
+        let removed = index.withLock { index -> Int in
+            var doomed: [(series: HeadSeries, hash: UInt64)] = []
+            for series in index.series.values {
+                let held = series.state.withLock { state -> Int? in
+                    guard state.pins == 0 else { return nil }
+                    if let newest = state.newest, newest.timestamp >= floor { return nil }
+                    return state.sampleCount
+                }
+                guard let held else { continue }
+                removedSamples += held
+                doomed.append((series, hash(series.labels)))
+            }
+            index.remove(doomed)
+            return doomed.count
+        }
+        if removedSamples > 0 { counters.withLock { $0.sampleCount -= removedSamples } }
+        return removed
     }
 
     /// Normalises and validates a label set by the rules every storage shares.

@@ -20,6 +20,8 @@ final class HeadAppender: Appender {
     private var order: [UInt64] = []
     private var sampleCount = 0
     private var closed = false
+    /// Series this appender has pinned, with how many times (see ``Head/getOrCreate(_:)``).
+    private var pinned: [UInt64: (series: HeadSeries, count: Int)] = [:]
 
     init(head: Head) {
         self.head = head
@@ -31,6 +33,7 @@ final class HeadAppender: Appender {
             let valid = try head.validate(labels)
             try checkBounds(valid, timestamp: timestamp)
             let series = try head.getOrCreate(valid)
+            pinned[series.ref, default: (series, 0)].count += 1
             try add(Sample(timestamp, value), to: series)
             return SeriesRef(rawValue: series.ref)
         } catch {
@@ -42,7 +45,7 @@ final class HeadAppender: Appender {
     func append(_ ref: SeriesRef, timestamp: Int64, value: Double) throws(StorageError) {
         if closed { throw .appenderClosed(series: nil, timestamp: timestamp) }
         do throws(StorageError) {
-            guard let series = pending[ref.rawValue]?.series ?? head.series(ref: ref.rawValue) else {
+            guard let series = try pinnedSeries(ref: ref.rawValue) else {
                 throw .unknownReference(ref, timestamp: timestamp)
             }
             try checkBounds(series.labels, timestamp: timestamp)
@@ -56,6 +59,7 @@ final class HeadAppender: Appender {
     func commit() throws(StorageError) {
         if closed { throw .appenderClosed(series: nil, timestamp: nil) }
         closed = true
+        defer { unpinAll() }
         guard sampleCount > 0 else { return }
         let samplesPerChunk = head.options.samplesPerChunk
         try head.commitLock.withLock { _ throws(StorageError) in
@@ -123,6 +127,25 @@ final class HeadAppender: Appender {
         closed = true
         pending = [:]
         order = []
+        unpinAll()
+    }
+
+    deinit {
+        unpinAll()
+    }
+
+    /// The series `ref`, pinned once by this appender.
+    private func pinnedSeries(ref: UInt64) throws(StorageError) -> HeadSeries? {
+        if let series = pinned[ref]?.series { return series }
+        guard let series = head.pinnedSeries(ref: ref) else { return nil }
+        pinned[ref] = (series, 1)
+        return series
+    }
+
+    /// Lets garbage collection have the series again.
+    private func unpinAll() {
+        for (series, count) in pinned.values { series.state.withLock { $0.pins -= count } }
+        pinned = [:]
     }
 
     private func checkBounds(_ labels: Labels, timestamp: Int64) throws(StorageError) {

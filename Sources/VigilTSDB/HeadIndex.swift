@@ -35,6 +35,30 @@ struct HeadIndex: ~Copyable {
         return created
     }
 
+    /// Removes series from the lookup and from every postings list, dropping lists and names left empty.
+    /// Each list is filtered once, however many of its series go.
+    mutating func remove(_ doomed: [(series: HeadSeries, hash: UInt64)]) {
+        guard !doomed.isEmpty else { return }
+        var refs = Set<UInt64>()
+        var pairs: [String: Set<String>] = [:]
+        for (removed, hash) in doomed {
+            refs.insert(removed.ref)
+            buckets[hash]?.removeAll { $0 === removed }
+            if buckets[hash]?.isEmpty == true { buckets[hash] = nil }
+            series[removed.ref] = nil
+            for label in removed.labels { pairs[label.name, default: []].insert(label.value) }
+        }
+        allRefs.removeAll { refs.contains($0) }
+        for (name, values) in pairs {
+            guard var byValue = postings[name] else { continue }
+            for value in values {
+                byValue[value]?.removeAll { refs.contains($0) }
+                if byValue[value]?.isEmpty == true { byValue[value] = nil }
+            }
+            postings[name] = byValue.isEmpty ? nil : byValue
+        }
+    }
+
     /// The postings the matchers need, copied out (copy-on-write, so in constant time) to be evaluated
     /// after the index lock is released: regexes over many label values never hold up appends.
     func postingsView(for matchers: [LabelMatcher]) -> HeadPostingsView {

@@ -30,6 +30,13 @@ struct HeadSeriesState: ~Copyable {
     var newest: Sample?
     /// Whether a series record for this series is in the WAL (touched only under the head's commit lock).
     var logged = false
+    /// Open appenders that hold this series (see ``Head/getOrCreate(_:)``): garbage collection spares it.
+    var pins = 0
+
+    /// Samples held, full chunks and open chunk together.
+    var sampleCount: Int {
+        full.reduce(open.count) { $0 + (XORChunkDecoder.sampleCount(of: $1.bytes) ?? 0) }
+    }
 
     func snapshot() -> [HeadChunk] {
         guard let newest, open.count > 0 else { return full }

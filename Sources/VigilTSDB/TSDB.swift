@@ -78,6 +78,7 @@ public final class TSDB: Storage, Sendable {
         if floor > .min {
             head.blockFloor.store(floor, ordering: .relaxed)
             head.dropChunks(before: floor)
+            head.collectGarbage(before: floor)
         }
     }
 
@@ -236,7 +237,10 @@ public final class TSDB: Storage, Sendable {
             start = end
         }
         head.dropChunks(before: floor)
-        if !written.isEmpty { try head.checkpointWAL(observer: options.stepObserver) }
+        if !written.isEmpty {
+            head.collectGarbage(before: floor)
+            try head.checkpointWAL(observer: options.stepObserver)
+        }
         return written
     }
 
