@@ -14,15 +14,21 @@ public struct Engine: Sendable {
         public var timeoutSeconds: Double?
         /// The step of a subquery written without one (`[1h:]`).
         public var defaultSubqueryStepMilliseconds: Int64
+        /// Whether the expressions whole-range evaluation covers (selectors, range functions, common
+        /// aggregations, arithmetic, `histogram_quantile`) run node by node over all steps at once instead
+        /// of step by step. The results are the same; off is the reference path, for comparisons.
+        public var wholeRangeEvaluation: Bool
 
         public init(
             lookbackDeltaMilliseconds: Int64 = 5 * 60 * 1000, maxSamples: Int = 50_000_000,
-            timeoutSeconds: Double? = 120, defaultSubqueryStepMilliseconds: Int64 = 60_000
+            timeoutSeconds: Double? = 120, defaultSubqueryStepMilliseconds: Int64 = 60_000,
+            wholeRangeEvaluation: Bool = true
         ) {
             self.lookbackDeltaMilliseconds = lookbackDeltaMilliseconds
             self.maxSamples = maxSamples
             self.timeoutSeconds = timeoutSeconds
             self.defaultSubqueryStepMilliseconds = defaultSubqueryStepMilliseconds
+            self.wholeRangeEvaluation = wholeRangeEvaluation
         }
     }
 
@@ -37,6 +43,24 @@ public struct Engine: Sendable {
     }
 
     public func instantQuery(_ expr: Expr, at time: Int64, on storage: any Queryable) throws -> QueryResult {
+        if options.wholeRangeEvaluation, Evaluator.supportsSteps(expr) {
+            do {
+                let evaluator = try Evaluator(storage: storage, start: time, end: time, step: 0, options: options)
+                evaluator.prepare(expr)
+                let value: QueryValue
+                switch try evaluator.evaluateSteps(expr) {
+                case .scalar(let v): value = .scalar(v[0], timestamp: time)
+                case .vector(let series):
+                    let samples = series.compactMap { s in
+                        s.present[0]
+                            ? VectorSample(labels: s.labels, timestamp: time, value: s.values[0], dropName: s.dropName)
+                            : nil
+                    }
+                    value = .vector(try Evaluator.finish(samples))
+                }
+                return QueryResult(value: value, warnings: evaluator.warnings, infos: evaluator.infos)
+            } catch is StepwiseFallback {}
+        }
         let evaluator = try Evaluator(storage: storage, start: time, end: time, step: 0, options: options)
         evaluator.prepare(expr)
         var value = try evaluator.evaluate(expr, at: time)
@@ -72,6 +96,15 @@ public struct Engine: Sendable {
                 "invalid expression type \"\(expr.type.documentedName)\" for range query, must be Scalar or instant Vector"
             )
         }
+        if options.wholeRangeEvaluation, Evaluator.supportsSteps(expr) {
+            do {
+                let evaluator = try Evaluator(storage: storage, start: start, end: end, step: step, options: options)
+                evaluator.prepare(expr)
+                let series = try Self.matrix(try evaluator.evaluateSteps(expr), of: evaluator)
+                return QueryResult(
+                    value: .matrix(try Evaluator.finish(series)), warnings: evaluator.warnings, infos: evaluator.infos)
+            } catch is StepwiseFallback {}
+        }
         let evaluator = try Evaluator(storage: storage, start: start, end: end, step: step, options: options)
         evaluator.prepare(expr)
         var index: [SeriesKey: Int] = [:]
@@ -102,5 +135,35 @@ public struct Engine: Sendable {
         }
         return QueryResult(
             value: .matrix(try Evaluator.finish(series)), warnings: evaluator.warnings, infos: evaluator.infos)
+    }
+
+    /// A whole-range value as the range query's series, as the step-by-step loop would have collected them.
+    private static func matrix(_ value: StepValue, of evaluator: Evaluator) throws -> [MatrixSeries] {
+        var out: [MatrixSeries] = []
+        var total = 0
+        switch value {
+        case .scalar(let values):
+            out.append(
+                MatrixSeries(
+                    labels: Labels(), samples: values.enumerated().map { Sample(evaluator.stepTime($0), $1) }))
+            total = values.count
+        case .vector(let series):
+            var keys = Set<SeriesKey>()
+            for s in series {
+                var samples: [Sample] = []
+                for k in s.present.indices where s.present[k] {
+                    samples.append(Sample(evaluator.stepTime(k), s.values[k]))
+                }
+                guard !samples.isEmpty else { continue }
+                // Two series with one identity would interleave in the step-by-step result.
+                guard keys.insert(SeriesKey(labels: s.labels, dropName: s.dropName)).inserted else {
+                    throw StepwiseFallback()
+                }
+                total += samples.count
+                out.append(MatrixSeries(labels: s.labels, samples: samples, dropName: s.dropName))
+            }
+        }
+        if total > evaluator.options.maxSamples { throw StepwiseFallback() }
+        return out
     }
 }

@@ -197,35 +197,53 @@ extension Evaluator {
         return .vector(out)
     }
 
-    /// Prometheus's `avg`: a Kahan sum, switching to an incremental mean when the sum overflows.
+    /// Prometheus's `avg` over non-empty `values`.
     static func average(_ values: [Double]) -> Double {
-        var sum = values[0]
-        var c = 0.0
-        var mean = 0.0
-        var incremental = false
-        var count = 1.0
-        for v in values.dropFirst() {
-            count += 1
-            if !incremental {
-                let (s, nc) = kahanSumInc(v, sum, c)
-                if !s.isInfinite {
-                    sum = s
-                    c = nc
-                    continue
-                }
-                incremental = true
-                mean = sum / (count - 1)
-                c /= count - 1
+        var mean = MeanAccumulator(values[0])
+        for v in values.dropFirst() { mean.add(v) }
+        return mean.value
+    }
+}
+
+/// Prometheus's `avg`, one value at a time: a Kahan sum, switching to an incremental mean when the sum
+/// overflows.
+struct MeanAccumulator {
+    private var first: Double
+    private var sum: Double
+    private var c = 0.0
+    private var mean = 0.0
+    private var incremental = false
+    private(set) var count = 1.0
+
+    init(_ first: Double) {
+        self.first = first
+        sum = first
+    }
+
+    mutating func add(_ v: Double) {
+        count += 1
+        if !incremental {
+            let (s, nc) = kahanSumInc(v, sum, c)
+            if !s.isInfinite {
+                sum = s
+                c = nc
+                return
             }
-            if mean.isInfinite {
-                if v.isInfinite && (mean > 0) == (v > 0) { continue }
-                if !v.isInfinite && !v.isNaN { continue }
-            }
-            let current = mean + c
-            (mean, c) = kahanSumInc(v / count - current / count, mean, c)
+            incremental = true
+            mean = sum / (count - 1)
+            c /= count - 1
         }
+        if mean.isInfinite {
+            if v.isInfinite && (mean > 0) == (v > 0) { return }
+            if !v.isInfinite && !v.isNaN { return }
+        }
+        let current = mean + c
+        (mean, c) = kahanSumInc(v / count - current / count, mean, c)
+    }
+
+    var value: Double {
         if incremental { return mean + c }
-        if count == 1 { return values[0] }
+        if count == 1 { return first }
         return sum / count + c / count
     }
 }

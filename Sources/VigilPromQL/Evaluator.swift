@@ -6,6 +6,21 @@ struct SeriesKey: Hashable {
     var dropName: Bool
 }
 
+/// A selected series, decoded once per query: every sample (staleness markers included, for instant
+/// selection) and the samples without staleness markers (what range selection sees).
+struct SelectedSeries {
+    var labels: Labels
+    var samples: [Sample]
+    /// `samples` less staleness markers; the same storage when there are none.
+    var points: [Sample]
+
+    init(labels: Labels, samples: [Sample]) {
+        self.labels = labels
+        self.samples = samples
+        points = samples.contains(where: \.isStaleMarker) ? samples.filter { !$0.isStaleMarker } : samples
+    }
+}
+
 /// The state of one query's evaluation: the storage, the query's time range, limits and annotations.
 final class Evaluator {
     let querier: any Querier
@@ -16,7 +31,7 @@ final class Evaluator {
     let deadline: ContinuousClock.Instant?
     var warnings: [String] = []
     var infos: [String] = []
-    private var cache: [[LabelMatcher]: [(labels: Labels, samples: [Sample])]] = [:]
+    private var cache: [[LabelMatcher]: [SelectedSeries]] = [:]
     /// The time range each selector may read; a selector without one reads everything.
     private var windows: [[LabelMatcher]: (Int64, Int64)] = [:]
 
@@ -41,7 +56,7 @@ final class Evaluator {
         }
     }
 
-    private func checkLimits() throws {
+    func checkLimits() throws {
         if Task.isCancelled { throw PromQLError(.canceled, "query was canceled in query execution") }
         if let deadline, ContinuousClock.now > deadline {
             throw PromQLError(.timeout, "query timed out in query execution")
@@ -160,12 +175,12 @@ final class Evaluator {
         }
     }
 
-    private func series(_ matchers: [LabelMatcher]) throws -> [(labels: Labels, samples: [Sample])] {
+    func series(_ matchers: [LabelMatcher]) throws -> [SelectedSeries] {
         if let cached = cache[matchers] { return cached }
         let hints = windows[matchers].map { SelectHints(start: $0.0, end: $0.1) }
         var set = try querier.select(sorted: true, hints: hints, matchers: matchers)
-        var result: [(labels: Labels, samples: [Sample])] = []
-        while let s = try set.next() { result.append((s.labels, try s.samples())) }
+        var result: [SelectedSeries] = []
+        while let s = try set.next() { result.append(SelectedSeries(labels: s.labels, samples: try s.samples())) }
         cache[matchers] = result
         return result
     }
@@ -180,7 +195,7 @@ final class Evaluator {
     }
 
     /// Index of the last sample at or before `ts`, or -1.
-    private static func lastIndex(_ samples: [Sample], atOrBefore ts: Int64) -> Int {
+    static func lastIndex(_ samples: [Sample], atOrBefore ts: Int64) -> Int {
         var low = 0
         var high = samples.count
         while low < high {
@@ -193,16 +208,24 @@ final class Evaluator {
     func selectVector(_ s: VectorSelector, at t: Int64, keepTimestamps: Bool = false) throws -> [VectorSample] {
         let ts = referenceTime(s.at, t) - s.offsetMilliseconds
         var out: [VectorSample] = []
-        for (labels, samples) in try series(s.matchers) {
-            let i = Self.lastIndex(samples, atOrBefore: ts)
+        for series in try series(s.matchers) {
+            let i = Self.lastIndex(series.samples, atOrBefore: ts)
             guard i >= 0 else { continue }
-            let sample = samples[i]
+            let sample = series.samples[i]
             guard sample.timestamp > ts - options.lookbackDeltaMilliseconds, !sample.isStaleMarker else { continue }
             out.append(
-                VectorSample(labels: labels, timestamp: keepTimestamps ? sample.timestamp : t, value: sample.value))
+                VectorSample(
+                    labels: series.labels, timestamp: keepTimestamps ? sample.timestamp : t, value: sample.value))
         }
         try checkSampleCount(out.count)
         return out
+    }
+
+    /// The indices of `points` in the range selector's window `(from, through]`.
+    static func window(_ points: [Sample], after from: Int64, through: Int64) -> Range<Int> {
+        let last = lastIndex(points, atOrBefore: through)
+        let first = lastIndex(points, atOrBefore: from) + 1
+        return first <= last ? first..<(last + 1) : first..<first
     }
 
     func selectMatrix(_ m: MatrixSelector, at t: Int64) throws -> [MatrixSeries] {
@@ -211,18 +234,11 @@ final class Evaluator {
         let from = ts - m.rangeMilliseconds
         var out: [MatrixSeries] = []
         var total = 0
-        for (labels, samples) in try series(s.matchers) {
-            let last = Self.lastIndex(samples, atOrBefore: ts)
-            guard last >= 0 else { continue }
-            var first = Self.lastIndex(samples, atOrBefore: from) + 1
-            var points: [Sample] = []
-            while first <= last {
-                if !samples[first].isStaleMarker { points.append(samples[first]) }
-                first += 1
-            }
-            guard !points.isEmpty else { continue }
-            total += points.count
-            out.append(MatrixSeries(labels: labels, samples: points))
+        for series in try series(s.matchers) {
+            let window = Self.window(series.points, after: from, through: ts)
+            guard !window.isEmpty else { continue }
+            total += window.count
+            out.append(MatrixSeries(labels: series.labels, samples: Array(series.points[window])))
         }
         try checkSampleCount(total)
         return out

@@ -82,7 +82,13 @@ public struct ListSeries: Series, Sendable {
 extension Series {
     /// Every sample of the series (for tests and small results); throws what stopped the iterator.
     public func samples() throws(StorageError) -> [Sample] {
-        var iterator = makeSampleIterator()
+        try Self.drain(makeSampleIterator())
+    }
+
+    /// Reads the iterator with its type opened once, not through the existential at every sample (which
+    /// copies the boxed iterator to advance it: a third of a large query's time).
+    private static func drain(_ iterator: some SampleIterator) throws(StorageError) -> [Sample] {
+        var iterator = iterator
         var result: [Sample] = []
         while iterator.next() { result.append(iterator.at()) }
         if let error = iterator.error { throw error }
