@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilBenchmarks
+import VigilPromQL
 import VigilRemote
 import VigilServer
 
@@ -104,5 +105,49 @@ struct TSDBBench: ParsableCommand {
             String(
                 format: "  cut into blocks in %.2f s: %.3f bytes/sample", result.cutSeconds, result.blockBytesPerSample)
         )
+    }
+}
+
+/// `vigil bench promql`: the bench harness's 12 queries on its GPU-cluster data set, in memory.
+struct PromQLBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promql",
+        abstract: "Median latency of the bench harness's 12 PromQL queries on an in-memory GPU-cluster data set.",
+        discussion: """
+            The data set has the shape of ../shared/bench/gpucluster.py (DCGM gauges and counters, node series, \
+            a classic histogram; 15 s samples) in a TSDB head; the queries are bench.py's, with its ranges and steps.
+            Example: vigil bench promql --nodes 4 --hours 24
+            """)
+
+    @Option(help: "Nodes of 8 GPUs (178 series each).") var nodes = 4
+    @Option(help: "Hours of 15 s samples.") var hours = 24
+    @Option(help: "Timed runs per query (after one warm-up run).") var iterations = 10
+    @Option(name: .customLong("query"), help: "Run only this query (Q1…Q12); repeatable.") var queries: [String] = []
+    @Flag(help: "Evaluate every query step by step (the engine's reference path), for comparison.")
+    var stepByStep = false
+
+    func validate() throws {
+        guard nodes > 0, hours > 0, iterations > 0 else {
+            throw ValidationError("--nodes, --hours and --iterations must be positive, e.g. --nodes 4 --hours 24")
+        }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let data = try PromQLBenchmark.makeDataSet(nodes: nodes, hours: hours)
+        let built = clock.now - started
+        print("\(data.series) series × \(data.samples / max(data.series, 1)) samples, built in \(built)")
+        let engine = Engine(options: Engine.Options(wholeRangeEvaluation: !stepByStep))
+        let figures = try PromQLBenchmark.run(
+            dataSet: data, iterations: iterations, engine: engine, only: queries.isEmpty ? nil : Set(queries))
+        for figure in figures {
+            let shape = "\(figure.resultSeries) series, \(figure.resultPoints) points"
+            print(
+                figure.query.name.padding(toLength: 4, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %9.3f ms median (min %8.3f)  ", figure.medianMilliseconds, figure.minMilliseconds)
+                    + shape.padding(toLength: 26, withPad: " ", startingAt: 0) + figure.query.expression)
+        }
     }
 }

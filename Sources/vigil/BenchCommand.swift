@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: "Build with -c release before measuring: swift run -c release vigil bench host",
         subcommands: [
             HostBench.self, GPUBench.self, ExpositionBench.self, ChunksBench.self, ScrapeBench.self,
-            RemoteWriteBench.self, APIBench.self, TSDBBench.self,
+            RemoteWriteBench.self, APIBench.self, TSDBBench.self, PromQLBench.self,
         ]
     )
 }
