@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilEncoding
 import VigilModel
 import VigilStorage
@@ -23,6 +24,9 @@ public final class BlockReader: Queryable, Sendable {
     /// label name → value → ascending series ids (positions in ``series``).
     let postings: [String: [String: [UInt64]]]
     let allIDs: [UInt64]
+    /// Deleted intervals by series id, from the `tombstones` file; ``TSDB/delete(matchers:mint:maxt:)``
+    /// replaces them (file first), queries read a copy.
+    let tombstones: Mutex<[UInt64: [ClosedRange<Int64>]]>
 
     public init(directory: String) throws(StorageError) {
         self.directory = directory
@@ -52,6 +56,35 @@ public final class BlockReader: Queryable, Sendable {
         guard series.count == meta.stats.numSeries else {
             throw Self.corrupt(directory, "index has \(series.count) series, meta.json says \(meta.stats.numSeries)")
         }
+        let tombstonesPath = directory + "/" + Tombstones.fileName
+        if FileManager.default.fileExists(atPath: tombstonesPath) {
+            tombstones = Mutex(
+                try Tombstones.decode(try Self.read(tombstonesPath), seriesCount: series.count, directory: directory))
+        } else {
+            tombstones = Mutex([:])
+        }
+    }
+
+    /// Whether any series has deleted intervals.
+    var hasTombstones: Bool { tombstones.withLock { !$0.isEmpty } }
+
+    /// Records `mint...maxt` (clipped to the block) as deleted for every series matching `matchers` that has
+    /// a sample there, writing the `tombstones` file before the change is visible. Returns how many series.
+    func delete(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> Int {
+        let low = Swift.max(mint, meta.minTime)
+        let high = Swift.min(maxt, meta.maxTime - 1)
+        guard low <= high, !matchers.isEmpty else { return 0 }
+        var updated = tombstones.withLock { $0 }
+        var affected = 0
+        for id in HeadPostingsView(postings: postings, allRefs: allIDs).matchingRefs(matchers)
+        where series[Int(id)].chunks.hasSample(from: low, through: high, excluding: updated[id] ?? []) {
+            Tombstones.add(low...high, to: &updated[id, default: []])
+            affected += 1
+        }
+        guard affected > 0 else { return 0 }
+        try Tombstones.write(updated, block: directory)
+        tombstones.withLock { $0 = updated }
+        return affected
     }
 
     public func querier(mint: Int64, maxt: Int64) -> any Querier {
@@ -187,22 +220,26 @@ struct BlockQuerier: Querier {
             return EmptySeriesSet()
         }
         let (low, high) = (window.lowerBound, window.upperBound)
+        let tombstones = block.tombstones.withLock { $0 }
         var found: [any Series] = []
         for id in matching(matchers) {
             let series = block.series[Int(id)]
-            guard series.chunks.hasSample(from: low, through: high) else { continue }
-            found.append(HeadQuerySeries(labels: series.labels, chunks: series.chunks, mint: low, maxt: high))
+            let deleted = tombstones[id] ?? []
+            guard series.chunks.hasSample(from: low, through: high, excluding: deleted) else { continue }
+            found.append(
+                HeadQuerySeries(labels: series.labels, chunks: series.chunks, mint: low, maxt: high, deleted: deleted))
             if let limit = hints?.limit, found.count >= limit { break }
         }
         return ListSeriesSet(found)
     }
 
     /// Whether the querier's range holds the whole block: then every series of the block is in range
-    /// (a block holds only series with samples) and label lookups without matchers need only the index.
+    /// (a block holds only series with samples) and, when the block has no tombstones, label lookups without
+    /// matchers need only the index.
     private var coversBlock: Bool { mint <= block.meta.minTime && block.meta.maxTime - 1 <= maxt }
 
     func labelNames(matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
-        if matchers.isEmpty && coversBlock {
+        if matchers.isEmpty && coversBlock && !block.hasTombstones {
             return LabelQueryResult(values: block.postings.keys.sorted()).limited(hints)
         }
         var names = Set<String>()
@@ -211,7 +248,7 @@ struct BlockQuerier: Querier {
     }
 
     func labelValues(name: String, matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
-        if matchers.isEmpty && coversBlock {
+        if matchers.isEmpty && coversBlock && !block.hasTombstones {
             return LabelQueryResult(values: (block.postings[name] ?? [:]).keys.sorted()).limited(hints)
         }
         var values = Set<String>()
@@ -222,7 +259,10 @@ struct BlockQuerier: Querier {
     private func candidates(_ matchers: [LabelMatcher]) -> [BlockReader.BlockSeries] {
         guard mint <= maxt else { return [] }
         let ids = matchers.isEmpty ? block.allIDs : matching(matchers)
-        return ids.map { block.series[Int($0)] }.filter { $0.chunks.hasSample(from: mint, through: maxt) }
+        let tombstones = block.tombstones.withLock { $0 }
+        return ids.filter { id in
+            block.series[Int(id)].chunks.hasSample(from: mint, through: maxt, excluding: tombstones[id] ?? [])
+        }.map { block.series[Int($0)] }
     }
 
     private func matching(_ matchers: [LabelMatcher]) -> [UInt64] {

@@ -5,19 +5,19 @@ import VigilModel
 import VigilStorage
 
 extension Head {
-    /// Every series with a committed sample, and a snapshot of its chunks.
-    func seriesSnapshots() -> [(labels: Labels, chunks: [HeadChunk])] {
+    /// Every series with a committed sample, and a snapshot of its chunks and deleted intervals.
+    func seriesSnapshots() -> [(labels: Labels, chunks: [HeadChunk], deleted: [ClosedRange<Int64>])] {
         let all = index.withLock { Array($0.series.values) }
         return all.compactMap { series in
-            let chunks = series.snapshot()
-            return chunks.isEmpty ? nil : (series.labels, chunks)
+            let (chunks, deleted) = series.snapshotWithDeletions()
+            return chunks.isEmpty ? nil : (series.labels, chunks, deleted)
         }
     }
 
     /// The oldest sample time at or after `floor`, from chunk bounds; nil when the head has none.
     func minTime(atOrAfter floor: Int64) -> Int64? {
         var result: Int64?
-        for (_, chunks) in seriesSnapshots() {
+        for (_, chunks, _) in seriesSnapshots() {
             for chunk in chunks where chunk.maxTime >= floor {
                 let candidate = Swift.max(chunk.minTime, floor)
                 result = Swift.min(result ?? candidate, candidate)
@@ -46,7 +46,7 @@ extension Head {
 
 extension Head {
     /// Replaces the WAL by a checkpoint of what the head holds now: under the commit lock (so no commit
-    /// slips in between) it starts a new segment, logs every series and every sample the head keeps there,
+    /// slips in between) it starts a new segment, logs every series, sample and tombstone the head keeps there,
     /// syncs it, and deletes the older segments. Returns how many segments were deleted.
     ///
     /// A crash before or during the deletion leaves old segments (always the oldest ones) in front of the
@@ -60,10 +60,16 @@ extension Head {
             let all = index.withLock { $0.series.values.sorted { $0.ref < $1.ref } }
             var entries: [WALRecord.WALSeries] = []
             var samples: [WALRecord.WALSample] = []
+            var tombstones: [WALRecord.WALTombstone] = []
             entries.reserveCapacity(all.count)
             for series in all {
                 entries.append(WALRecord.WALSeries(ref: series.ref, labels: series.labels))
-                var iterator = HeadSampleIterator(chunks: series.snapshot(), mint: .min, maxt: .max)
+                let (chunks, deleted) = series.snapshotWithDeletions()
+                for interval in deleted {
+                    tombstones.append(
+                        WALRecord.WALTombstone(ref: series.ref, mint: interval.lowerBound, maxt: interval.upperBound))
+                }
+                var iterator = HeadSampleIterator(chunks: chunks, mint: .min, maxt: .max)
                 while iterator.next() {
                     let sample = iterator.at()
                     samples.append(
@@ -72,6 +78,7 @@ extension Head {
             }
             var records: [WALRecord] = [.series(entries)]
             if !samples.isEmpty { records.append(.samples(samples)) }
+            if !tombstones.isEmpty { records.append(.tombstones(tombstones)) }
             try wal.log(records, sync: true)
             observer?(.checkpointLogged)
             var removed = 0

@@ -156,6 +156,11 @@ public final class Head: Storage, Sendable {
                     case .rejected: report.droppedSamples += 1
                     }
                 }
+            case .tombstones(let tombstones):
+                for tombstone in tombstones {
+                    guard let series = index.series[tombstone.ref] ?? aliases[tombstone.ref] else { continue }
+                    series.state.withLock { Tombstones.add(tombstone.mint...tombstone.maxt, to: &$0.deleted) }
+                }
             }
         }
     }
@@ -218,6 +223,26 @@ public final class Head: Storage, Sendable {
 
     func series(ref: UInt64) -> HeadSeries? {
         index.withLock { $0.series[ref] }
+    }
+
+    /// Deletes the samples with `mint ≤ t ≤ maxt` of the series matching every matcher that have any there:
+    /// logs a tombstones record (synced) and then records the interval on each series, under the commit lock
+    /// so that the WAL order is the order of effect. Samples appended into the interval later are hidden too,
+    /// as in Prometheus's head. Returns how many series were affected.
+    @discardableResult
+    func delete(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> Int {
+        guard mint <= maxt, !matchers.isEmpty else { return 0 }
+        return try commitLock.withLock { _ throws(StorageError) -> Int in
+            let view = index.withLock { $0.postingsView(for: matchers) }
+            let refs = view.matchingRefs(matchers)
+            let affected = index.withLock { index in refs.compactMap { index.series[$0] } }
+                .filter { $0.hasSample(from: mint, through: maxt) }
+            guard !affected.isEmpty else { return 0 }
+            try wal?.log(
+                [.tombstones(affected.map { WALRecord.WALTombstone(ref: $0.ref, mint: mint, maxt: maxt) })], sync: true)
+            for series in affected { series.state.withLock { Tombstones.add(mint...maxt, to: &$0.deleted) } }
+            return affected.count
+        }
     }
 
     /// Removes from the index every series with no sample at or after `floor` (all its data is in blocks, or

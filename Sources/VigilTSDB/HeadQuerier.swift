@@ -17,9 +17,10 @@ struct HeadQuerier: Querier {
         let (low, high) = (window.lowerBound, window.upperBound)
         var found: [HeadQuerySeries] = []
         for series in matching(matchers) {
-            let chunks = series.snapshot()
-            guard chunks.hasSample(from: low, through: high) else { continue }
-            found.append(HeadQuerySeries(labels: series.labels, chunks: chunks, mint: low, maxt: high))
+            let (chunks, deleted) = series.snapshotWithDeletions()
+            guard chunks.hasSample(from: low, through: high, excluding: deleted) else { continue }
+            found.append(
+                HeadQuerySeries(labels: series.labels, chunks: chunks, mint: low, maxt: high, deleted: deleted))
         }
         if sorted { found.sort { Labels.compare($0.labels, $1.labels) < 0 } }
         if let limit = hints?.limit, found.count > limit { found.removeLast(found.count - max(0, limit)) }
@@ -30,7 +31,7 @@ struct HeadQuerier: Querier {
         guard mint <= maxt else { return LabelQueryResult(values: []) }
         let candidates = matchers.isEmpty ? head.index.withLock { Array($0.series.values) } : matching(matchers)
         var names = Set<String>()
-        for series in candidates where series.snapshot().hasSample(from: mint, through: maxt) {
+        for series in candidates where series.hasSample(from: mint, through: maxt) {
             for label in series.labels { names.insert(label.name) }
         }
         return LabelQueryResult(values: limited(names.sorted(), hints))
@@ -44,12 +45,12 @@ struct HeadQuerier: Querier {
                 (index.postings[name] ?? [:]).map { entry in (entry.key, entry.value.compactMap { index.series[$0] }) }
             }
             for (value, series) in byValue
-            where series.contains(where: { $0.snapshot().hasSample(from: mint, through: maxt) }) {
+            where series.contains(where: { $0.hasSample(from: mint, through: maxt) }) {
                 values.insert(value)
             }
         } else {
             for series in matching(matchers) {
-                if let value = series.labels[name], series.snapshot().hasSample(from: mint, through: maxt) {
+                if let value = series.labels[name], series.hasSample(from: mint, through: maxt) {
                     values.insert(value)
                 }
             }
@@ -69,14 +70,15 @@ struct HeadQuerier: Querier {
     }
 }
 
-/// A series of a head query: labels and a snapshot of its chunks.
+/// A series of a head or block query: labels, a snapshot of its chunks and its deleted intervals.
 struct HeadQuerySeries: Series, Sendable {
     let labels: Labels
     let chunks: [HeadChunk]
     let mint: Int64
     let maxt: Int64
+    var deleted: [ClosedRange<Int64>] = []
 
     func makeSampleIterator() -> any SampleIterator {
-        HeadSampleIterator(chunks: chunks, mint: mint, maxt: maxt)
+        HeadSampleIterator(chunks: chunks, mint: mint, maxt: maxt, deleted: deleted)
     }
 }

@@ -2,12 +2,15 @@ import VigilEncoding
 import VigilModel
 import VigilStorage
 
-/// Iterates the samples of a series' chunks inside `[mint, maxt]`, decoding with one reusable decoder:
-/// nothing is allocated per sample.
+/// Iterates the samples of a series' chunks inside `[mint, maxt]`, skipping those inside `deleted` (the
+/// series' tombstones), decoding with one reusable decoder: nothing is allocated per sample.
 struct HeadSampleIterator: SampleIterator, Sendable {
     private let chunks: [HeadChunk]
     private let mint: Int64
     private let maxt: Int64
+    private let deleted: [ClosedRange<Int64>]
+    /// The first deleted interval that does not end before the current sample (samples only move forwards).
+    private var deletedIndex = 0
     private var chunkIndex = -1
     private var decoder = XORChunkDecoder()
     private var decoderActive = false
@@ -16,10 +19,11 @@ struct HeadSampleIterator: SampleIterator, Sendable {
     private var done = false
     private(set) var error: StorageError?
 
-    init(chunks: [HeadChunk], mint: Int64, maxt: Int64) {
+    init(chunks: [HeadChunk], mint: Int64, maxt: Int64, deleted: [ClosedRange<Int64>] = []) {
         self.chunks = chunks
         self.mint = mint
         self.maxt = maxt
+        self.deleted = deleted
         done = mint > maxt
     }
 
@@ -47,6 +51,7 @@ struct HeadSampleIterator: SampleIterator, Sendable {
                         let timestamp = decoder.timestamp
                         if timestamp < target { continue }
                         if timestamp > maxt { return finish() }
+                        if isDeleted(timestamp) { continue }
                         current = Sample(timestamp, decoder.value)
                         hasCurrent = true
                         return true
@@ -66,6 +71,11 @@ struct HeadSampleIterator: SampleIterator, Sendable {
             }
             decoderActive = true
         }
+    }
+
+    private mutating func isDeleted(_ timestamp: Int64) -> Bool {
+        while deletedIndex < deleted.count && deleted[deletedIndex].upperBound < timestamp { deletedIndex += 1 }
+        return deletedIndex < deleted.count && deleted[deletedIndex].lowerBound <= timestamp
     }
 
     private mutating func finish() -> Bool {

@@ -19,6 +19,17 @@ final class HeadSeries: Sendable {
     func snapshot() -> [HeadChunk] {
         state.withLock { $0.snapshot() }
     }
+
+    /// The chunks and the deleted intervals, taken together.
+    func snapshotWithDeletions() -> (chunks: [HeadChunk], deleted: [ClosedRange<Int64>]) {
+        state.withLock { ($0.snapshot(), $0.deleted) }
+    }
+
+    /// Whether a sample with `mint ≤ t ≤ maxt` is stored and not deleted.
+    func hasSample(from mint: Int64, through maxt: Int64) -> Bool {
+        let (chunks, deleted) = snapshotWithDeletions()
+        return chunks.hasSample(from: mint, through: maxt, excluding: deleted)
+    }
 }
 
 /// What a ``HeadSeries`` guards with its own lock, so appends to different series never wait on each other.
@@ -30,6 +41,8 @@ struct HeadSeriesState: ~Copyable {
     var newest: Sample?
     /// Whether a series record for this series is in the WAL (touched only under the head's commit lock).
     var logged = false
+    /// Deleted time ranges (tombstones), as ``Tombstones/add(_:to:)`` keeps them; queries and cuts skip them.
+    var deleted: [ClosedRange<Int64>] = []
     /// Open appenders that hold this series (see ``Head/getOrCreate(_:)``): garbage collection spares it.
     var pins = 0
 

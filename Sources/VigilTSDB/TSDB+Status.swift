@@ -47,7 +47,7 @@ extension TSDB {
         var chunks = 0
         var minTime: Int64?
         let floor = state.withLock { $0.headFloor }
-        for (_, snapshot) in head.seriesSnapshots() {
+        for (_, snapshot, _) in head.seriesSnapshots() {
             chunks += snapshot.count
             if let first = snapshot.first(where: { $0.maxTime >= floor }) {
                 let candidate = Swift.max(first.minTime, floor)

@@ -216,9 +216,10 @@ public final class TSDB: Storage, Sendable {
             let writer = try BlockWriter(
                 parent: directory, minTime: start, maxTime: end, samplesPerChunk: options.head.samplesPerChunk)
             do throws(StorageError) {
-                for (labels, chunks) in head.seriesSnapshots() {
+                for (labels, chunks, deleted) in head.seriesSnapshots() {
                     var samples: [Sample] = []
-                    var iterator = HeadSampleIterator(chunks: chunks, mint: Swift.max(start, floor), maxt: end - 1)
+                    var iterator = HeadSampleIterator(
+                        chunks: chunks, mint: Swift.max(start, floor), maxt: end - 1, deleted: deleted)
                     while iterator.next() { samples.append(iterator.at()) }
                     if !samples.isEmpty { try writer.add(labels, samples: samples) }
                 }
@@ -338,11 +339,17 @@ extension TSDB.State {
 }
 
 extension BlockQuerier {
-    /// Every series of the block in range, sorted by labels (for compaction).
+    /// Every series of the block in range, sorted by labels, without its deleted samples (for compaction).
     func allSeries() -> any SeriesSet {
-        ListSeriesSet(
-            block.series.filter { $0.chunks.hasSample(from: mint, through: maxt) }
-                .map { HeadQuerySeries(labels: $0.labels, chunks: $0.chunks, mint: mint, maxt: maxt) as any Series })
+        let tombstones = block.tombstones.withLock { $0 }
+        var found: [any Series] = []
+        for (id, series) in block.series.enumerated() {
+            let deleted = tombstones[UInt64(id)] ?? []
+            guard series.chunks.hasSample(from: mint, through: maxt, excluding: deleted) else { continue }
+            found.append(
+                HeadQuerySeries(labels: series.labels, chunks: series.chunks, mint: mint, maxt: maxt, deleted: deleted))
+        }
+        return ListSeriesSet(found)
     }
 }
 

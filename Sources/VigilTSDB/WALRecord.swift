@@ -8,7 +8,7 @@ public enum WALRecordType: UInt8, Sendable {
     case series = 1
     /// Samples: ref, timestamp, value, delta-encoded.
     case samples = 2
-    /// Deleted time ranges (reserved; not written yet).
+    /// Deleted time ranges: ref, mint, maxt.
     case tombstones = 3
 }
 
@@ -16,6 +16,7 @@ public enum WALRecordType: UInt8, Sendable {
 public enum WALRecord: Sendable, Equatable {
     case series([WALSeries])
     case samples([WALSample])
+    case tombstones([WALTombstone])
 
     public struct WALSeries: Sendable, Equatable {
         public var ref: UInt64
@@ -40,10 +41,23 @@ public enum WALRecord: Sendable, Equatable {
         }
     }
 
+    /// The samples of series `ref` with `mint ≤ t ≤ maxt` are deleted.
+    public struct WALTombstone: Sendable, Equatable {
+        public var ref: UInt64
+        public var mint: Int64
+        public var maxt: Int64
+        public init(ref: UInt64, mint: Int64, maxt: Int64) {
+            self.ref = ref
+            self.mint = mint
+            self.maxt = maxt
+        }
+    }
+
     public var type: WALRecordType {
         switch self {
         case .series: .series
         case .samples: .samples
+        case .tombstones: .tombstones
         }
     }
 }
@@ -74,6 +88,12 @@ extension WALRecord {
                 for shift in stride(from: 56, through: 0, by: -8) {
                     buffer.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
                 }
+            }
+        case .tombstones(let tombstones):
+            for tombstone in tombstones {
+                Varint.appendUnsigned(tombstone.ref, to: &buffer)
+                Varint.appendSigned(tombstone.mint, to: &buffer)
+                Varint.appendSigned(tombstone.maxt, to: &buffer)
             }
         }
     }
@@ -124,7 +144,18 @@ extension WALRecord {
             }
             return .samples(samples)
         case .tombstones:
-            return nil
+            var tombstones: [WALTombstone] = []
+            while position < end {
+                let ref = try Varint.decodeUnsigned(from: payload, at: &position, end: end)
+                let mint = try Varint.decodeSigned(from: payload, at: &position, end: end)
+                let maxt = try Varint.decodeSigned(from: payload, at: &position, end: end)
+                guard mint <= maxt else {
+                    throw CodecError(
+                        code: .corrupt, offset: position, message: "tombstone [\(mint), \(maxt)] ends before it starts")
+                }
+                tombstones.append(WALTombstone(ref: ref, mint: mint, maxt: maxt))
+            }
+            return .tombstones(tombstones)
         }
     }
 

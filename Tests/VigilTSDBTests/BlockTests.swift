@@ -41,7 +41,7 @@ let queryMatchers: [[LabelMatcher]] = [
     /// Writes a head's data as a block through the writer the TSDB uses.
     static func writeBlock(from head: Head, in directory: String, minTime: Int64, maxTime: Int64) throws -> BlockMeta? {
         let writer = try BlockWriter(parent: directory, minTime: minTime, maxTime: maxTime)
-        for (labels, chunks) in head.seriesSnapshots() {
+        for (labels, chunks, _) in head.seriesSnapshots() {
             var iterator = HeadSampleIterator(chunks: chunks, mint: minTime, maxt: maxTime - 1)
             var samples: [Sample] = []
             while iterator.next() { samples.append(iterator.at()) }
