@@ -163,23 +163,30 @@ extension Evaluator {
         var buffer = StepSeries(
             labels: Labels(), dropName: false, values: [Double](repeating: 0, count: n),
             present: [Bool](repeating: false, count: n))
+        let times = (0..<n).map { referenceTime(s.at, stepTime($0)) - s.offsetMilliseconds }
         for series in try series(s.matchers) {
             try checkLimits()
-            let samples = series.samples
             var any = false
-            // The step times only grow (or stay, under `@`), so the last sample at or before each moves forward.
-            var next = Self.lastIndex(samples, atOrBefore: referenceTime(s.at, start) - s.offsetMilliseconds) + 1
-            for k in 0..<n {
-                let ts = referenceTime(s.at, stepTime(k)) - s.offsetMilliseconds
-                while next < samples.count && samples[next].timestamp <= ts { next += 1 }
-                buffer.present[k] = false
-                guard next > 0 else { continue }
-                let sample = samples[next - 1]
-                guard sample.timestamp > ts - lookback, !sample.isStaleMarker else { continue }
-                buffer.values[k] = sample.value
-                buffer.present[k] = true
-                counts[k] += 1
-                any = true
+            series.samples.withUnsafeBufferPointer { samples in
+                buffer.values.withUnsafeMutableBufferPointer { values in
+                    buffer.present.withUnsafeMutableBufferPointer { present in
+                        // The step times only grow (or stay, under `@`), so the last sample at or before each
+                        // moves forward.
+                        var next = 0
+                        for k in 0..<n {
+                            let ts = times[k]
+                            while next < samples.count && samples[next].timestamp <= ts { next += 1 }
+                            present[k] = false
+                            guard next > 0 else { continue }
+                            let sample = samples[next - 1]
+                            guard sample.timestamp > ts - lookback, !sample.isStaleMarker else { continue }
+                            values[k] = sample.value
+                            present[k] = true
+                            counts[k] += 1
+                            any = true
+                        }
+                    }
+                }
             }
             guard any else { continue }
             buffer.labels = series.labels
