@@ -43,6 +43,9 @@ public struct PrometheusAPI: Sendable {
     /// Reloads the configuration (`POST /-/reload`); nil answers 403 as Prometheus does without
     /// `--web.enable-lifecycle`.
     public var reload: (@Sendable () async throws -> Void)?
+    /// The admin endpoints' actions (`/api/v1/admin/tsdb/*`); nil answers 503 "admin APIs disabled" as
+    /// Prometheus does without `--web.enable-admin-api`.
+    public var admin: AdminActions?
     /// Until ready, `/-/ready`, the API and `/federate` answer 503.
     public var readiness: ReadinessFlag
     /// The server's own metrics, for `/metrics`.
@@ -68,6 +71,7 @@ public struct PrometheusAPI: Sendable {
         remoteWrite: RemoteWriteHandler? = nil,
         remoteWriteBodyLimit: Int = 32 << 20,
         reload: (@Sendable () async throws -> Void)? = nil,
+        admin: AdminActions? = nil,
         readiness: ReadinessFlag = ReadinessFlag(ready: true),
         ownMetrics: @escaping @Sendable () async -> [MetricFamily] = { [] },
         externalLabels: Labels = Labels(),
@@ -93,6 +97,7 @@ public struct PrometheusAPI: Sendable {
         self.remoteWrite = remoteWrite
         self.remoteWriteBodyLimit = remoteWriteBodyLimit
         self.reload = reload
+        self.admin = admin
         self.readiness = readiness
         self.ownMetrics = ownMetrics
         self.externalLabels = externalLabels
@@ -154,6 +159,17 @@ public struct PrometheusAPI: Sendable {
         router.head("/-/healthy") { _, _ in api.plainText(.ok, "") }
         router.get("/-/ready") { _, _ in api.readyResponse() }
         router.head("/-/ready") { _, _ in api.readiness.isReady ? api.plainText(.ok, "") : api.notReady() }
+        for method in [HTTPRequest.Method.post, .put] {
+            router.on("/api/v1/admin/tsdb/delete_series", method: method) { request, _ in
+                try await api.adminResponse(request) { try await api.deleteSeries($0, $1) }
+            }
+            router.on("/api/v1/admin/tsdb/clean_tombstones", method: method) { request, _ in
+                try await api.adminResponse(request) { try await api.cleanTombstones($0, $1) }
+            }
+            router.on("/api/v1/admin/tsdb/snapshot", method: method) { request, _ in
+                try await api.adminResponse(request) { try await api.snapshot($0, $1) }
+            }
+        }
         router.post("/-/reload") { _, _ in try await api.reloadResponse() }
         router.put("/-/reload") { _, _ in try await api.reloadResponse() }
         router.get("/metrics") { request, _ in try await api.metricsResponse(request) }
