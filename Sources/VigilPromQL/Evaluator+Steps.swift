@@ -102,9 +102,18 @@ extension Evaluator {
             return try binarySteps(b)
         default:
             var out: [StepSeries] = []
-            try forEachSeries(expr) { out.append($0) }
+            try forEachSeries(expr) {
+                out.append($0)
+                try checkHeldSteps(out.count)
+            }
             return .vector(out)
         }
+    }
+
+    /// Whole-range values hold every step of every series they keep; beyond the sample limit's worth, the
+    /// step-by-step path (which holds only what is present, and fails at the limit) takes over.
+    private func checkHeldSteps(_ series: Int) throws {
+        if series * stepCount > options.maxSamples { throw StepwiseFallback() }
     }
 
     private func scalarSteps(_ expr: Expr) throws -> [Double] {
@@ -315,6 +324,7 @@ extension Evaluator {
                 g = keys.count
                 groupOf[key] = g
                 keys.append(key)
+                try checkHeldSteps(keys.count)
                 accumulators.append([StepAccumulator](repeating: StepAccumulator(), count: n))
             }
             accumulators[g].withUnsafeMutableBufferPointer { acc in
@@ -470,6 +480,7 @@ extension Evaluator {
         }
         var groupOf: [Labels: Int] = [:]
         var groups: [Group] = []
+        var heldSeries = 0
         try forEachSeries(call.args[1]) { series in
             guard series.present.contains(true) else { return }
             guard let le = series.labels["le"], let upper = Self.parseGoFloat(le) else {
@@ -487,6 +498,8 @@ extension Evaluator {
                 groupOf[key] = g
                 groups.append(Group(key: key))
             }
+            heldSeries += 1
+            try checkHeldSteps(heldSeries)
             groups[g].members.append((upper, series.labels.metricName ?? "", series.values, series.present))
         }
         var out: [StepSeries] = []
