@@ -198,7 +198,9 @@ extension Evaluator {
                 }
             }
             guard any else { continue }
+            // Consumers transform the buffer in place; everything but the values is set afresh per series.
             buffer.labels = series.labels
+            buffer.dropName = false
             try body(&buffer)
         }
         try checkStepSampleCounts(counts)
@@ -264,6 +266,7 @@ extension Evaluator {
             }
             guard any else { continue }
             buffer.labels = series.labels
+            buffer.dropName = name != "last_over_time"
             try body(&buffer)
         }
     }
