@@ -26,19 +26,23 @@ public struct ServerOptions: Sendable {
     public var demoNodes: Int?
     /// False with `--no-local-agent`: only what is scraped, received or imported is served.
     public var localAgent: Bool
+    /// `--enable-admin-api`: deletion, tombstone cleaning and snapshots under `/api/v1/admin/tsdb/`
+    /// (Prometheus's `--web.enable-admin-api`); off, they answer 503 as Prometheus does.
+    public var adminAPI: Bool
     /// The command line's flags by name, for `/api/v1/status/flags`.
     public var flags: [String: String]
 
     public init(
         configPath: String? = nil, dataDirectory: String? = nil,
         listen: ServerListenConfiguration = ServerListenConfiguration(), demoNodes: Int? = nil,
-        localAgent: Bool = true, flags: [String: String] = [:]
+        localAgent: Bool = true, adminAPI: Bool = false, flags: [String: String] = [:]
     ) {
         self.configPath = configPath
         self.dataDirectory = dataDirectory
         self.listen = listen
         self.demoNodes = demoNodes
         self.localAgent = localAgent
+        self.adminAPI = adminAPI
         self.flags = flags
     }
 }
@@ -143,6 +147,7 @@ public enum ServerRuntime {
                     body: body, contentType: headers[.contentType], contentEncoding: headers[.contentEncoding])
             },
             reload: reload,
+            admin: options.adminAPI ? AdminActions(tsdb: tsdb) : nil,
             readiness: readiness,
             ownMetrics: ownMetrics,
             externalLabels: config.global.externalLabels,

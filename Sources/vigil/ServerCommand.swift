@@ -44,6 +44,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not collect this machine: serve only what is scraped, received or imported.")
     var noLocalAgent = false
 
+    @Flag(
+        help:
+            "Enable /api/v1/admin/tsdb/{delete_series,clean_tombstones,snapshot} (Prometheus's --web.enable-admin-api)."
+    )
+    var enableAdminAPI = false
+
     func validate() throws {
         guard (1...512).contains(demoNodes) else {
             throw ValidationError("--demo-nodes must be 1 to 512, e.g. --demo-nodes 8")
@@ -55,14 +61,15 @@ struct ServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "vigil.server")
         var flags = [
             "listen": listen.description, "demo": String(demo), "demo-nodes": String(demoNodes),
-            "no-local-agent": String(noLocalAgent), "log-level": "\(global.logLevel)",
+            "no-local-agent": String(noLocalAgent), "enable-admin-api": String(enableAdminAPI),
+            "log-level": "\(global.logLevel)",
         ]
         if let config { flags["config"] = config }
         if let dataDir { flags["data-dir"] = dataDir }
         let options = ServerOptions(
             configPath: config, dataDirectory: dataDir,
             listen: ServerListenConfiguration(host: listen.host, port: listen.port),
-            demoNodes: demo ? demoNodes : nil, localAgent: !noLocalAgent, flags: flags)
+            demoNodes: demo ? demoNodes : nil, localAgent: !noLocalAgent, adminAPI: enableAdminAPI, flags: flags)
         do {
             try await ServerRuntime.run(options: options, logger: logger) { lines in
                 // Unbuffered: scripts and tests wait for this line to learn the port.

@@ -119,4 +119,44 @@ import VigilTestSupport
         }
         Issue.record("vigil query never showed the fourth job's up series")
     }
+
+    /// `--enable-admin-api`: a snapshot lands under the data directory and opens; deleted series are gone
+    /// from queries. Without the flag the endpoints answer 503 as Prometheus's do.
+    @Test func adminAPIOnlyWhenEnabled() async throws {
+        let work = try Self.workDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        for enabled in [false, true] {
+            let port = ExternalTools.freePort()
+            let base = "http://127.0.0.1:\(port)"
+            let data = work.appendingPathComponent("data-\(enabled)")
+            let server = try ChildProcess(
+                ExternalTools.vigilBinary,
+                ["server", "--data-dir", data.path, "--listen", "127.0.0.1:\(port)"]
+                    + (enabled ? ["--enable-admin-api"] : []))
+            defer { server.stop() }
+            try await server.waitForHTTP(base + "/-/ready")
+            let snapshot = try await Self.post(base + "/api/v1/admin/tsdb/snapshot")
+            guard enabled else {
+                #expect(snapshot.status == 503)
+                #expect(snapshot.body.contains("admin APIs disabled"))
+                continue
+            }
+            #expect(snapshot.status == 200, "\(snapshot.body)")
+            let name = try #require(
+                (try JSONSerialization.jsonObject(with: Data(snapshot.body.utf8)) as? [String: Any]).flatMap {
+                    ($0["data"] as? [String: Any])?["name"] as? String
+                })
+            #expect(FileManager.default.fileExists(atPath: data.path + "/snapshots/" + name))
+            // This machine's series appear after the first in-process scrape; delete them all.
+            for _ in 0..<100 {
+                let up = try await Self.json(base + "/api/v1/query?query=up%7Bjob%3D%22vigil-agent%22%7D")
+                if !(((up["data"] as? [String: Any])?["result"] as? [Any]) ?? []).isEmpty { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let deleted = try await Self.post(base + "/api/v1/admin/tsdb/delete_series?match%5B%5D=up")
+            #expect(deleted.status == 204)
+            let after = try await Self.json(base + "/api/v1/query?query=up%7Bjob%3D%22vigil-agent%22%7D%5B1h%5D")
+            #expect((((after["data"] as? [String: Any])?["result"] as? [Any]) ?? [1]).isEmpty)
+        }
+    }
 }
