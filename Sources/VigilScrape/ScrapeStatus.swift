@@ -21,12 +21,35 @@ public struct ActiveTargetStatus: Sendable, Equatable {
     /// As Prometheus writes durations: `15s`, `1m30s`.
     public var scrapeInterval: String
     public var scrapeTimeout: String
+
+    public init(
+        discoveredLabels: Labels, labels: Labels, scrapePool: String, scrapeURL: String, globalURL: String? = nil,
+        lastError: String = "", lastScrape: Int64? = nil, lastScrapeDuration: Double = 0,
+        health: TargetHealth = .unknown, scrapeInterval: String, scrapeTimeout: String
+    ) {
+        self.discoveredLabels = discoveredLabels
+        self.labels = labels
+        self.scrapePool = scrapePool
+        self.scrapeURL = scrapeURL
+        self.globalURL = globalURL ?? scrapeURL
+        self.lastError = lastError
+        self.lastScrape = lastScrape
+        self.lastScrapeDuration = lastScrapeDuration
+        self.health = health
+        self.scrapeInterval = scrapeInterval
+        self.scrapeTimeout = scrapeTimeout
+    }
 }
 
 /// A target that target relabelling dropped.
 public struct DroppedTargetStatus: Sendable, Equatable {
     public var discoveredLabels: Labels
     public var scrapePool: String
+
+    public init(discoveredLabels: Labels, scrapePool: String) {
+        self.discoveredLabels = discoveredLabels
+        self.scrapePool = scrapePool
+    }
 }
 
 /// What an exposition says about a metric family: `# TYPE`, `# HELP`, `# UNIT`.

@@ -99,7 +99,7 @@ extension PrometheusAPI {
         out.raw("}")
     }
 
-    private func writeTarget(_ target: ActiveTarget, to out: inout APIOutput) {
+    private func writeTarget(_ target: ActiveTargetStatus, to out: inout APIOutput) {
         out.raw(#"{"discoveredLabels":"#)
         out.json.labels(target.discoveredLabels)
         out.raw(#","labels":"#)
@@ -115,7 +115,7 @@ extension PrometheusAPI {
         out.raw(#","lastScrape":"#)
         out.string(RFC3339.format(target.lastScrape))
         out.raw(#","lastScrapeDuration":"#)
-        out.json.number(target.lastScrapeDurationSeconds.isFinite ? target.lastScrapeDurationSeconds : 0)
+        out.json.number(target.lastScrapeDuration.isFinite ? target.lastScrapeDuration : 0)
         out.raw(#","health":"#)
         out.string(target.health.rawValue)
         out.raw(#","scrapeInterval":"#)

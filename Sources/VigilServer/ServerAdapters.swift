@@ -1,32 +1,5 @@
 import VigilModel
-import VigilScrape
 import VigilTSDB
-
-/// The scrape manager's targets as `/api/v1/targets` lists them.
-struct ScrapeTargetsProvider: TargetsProvider {
-    let manager: ScrapeManager
-
-    func activeTargets() async -> [ActiveTarget] {
-        await manager.activeTargets().map { target in
-            ActiveTarget(
-                discoveredLabels: target.discoveredLabels, labels: target.labels, scrapePool: target.scrapePool,
-                scrapeURL: target.scrapeURL, globalURL: target.globalURL, lastError: target.lastError,
-                lastScrape: target.lastScrape, lastScrapeDurationSeconds: target.lastScrapeDuration,
-                health: ActiveTarget.Health(rawValue: target.health.rawValue) ?? .unknown,
-                scrapeInterval: target.scrapeInterval, scrapeTimeout: target.scrapeTimeout)
-        }
-    }
-
-    func droppedTargets() async -> [DroppedTarget] {
-        await manager.droppedTargets().map {
-            DroppedTarget(discoveredLabels: $0.discoveredLabels, scrapePool: $0.scrapePool)
-        }
-    }
-
-    func droppedTargetCounts() async -> [String: Int] {
-        Dictionary(await manager.droppedTargets().map { ($0.scrapePool, 1) }, uniquingKeysWith: +)
-    }
-}
 
 /// The TSDB head's own statistics (from its postings, without reading samples).
 struct TSDBHeadStatusProvider: TSDBStatusProvider {

@@ -131,7 +131,7 @@ public enum ServerRuntime {
         let retention = config.storage.tsdb.retentionTime
         let api = PrometheusAPI(
             storage: tsdb,
-            targets: ScrapeTargetsProvider(manager: scrapes),
+            targets: scrapes,
             metadata: scrapes,
             tsdbStatus: TSDBHeadStatusProvider(tsdb: tsdb),
             configYAML: { state.configuration.yaml() },

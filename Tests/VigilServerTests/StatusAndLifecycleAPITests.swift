@@ -6,6 +6,7 @@ import VigilEncoding
 import VigilExposition
 import VigilModel
 import VigilRemote
+import VigilScrape
 import VigilServer
 import VigilStorage
 
@@ -13,19 +14,19 @@ import VigilStorage
 @Suite struct StatusAndLifecycleAPITests {
     static let targets = StaticTargetsProvider(
         active: [
-            ActiveTarget(
+            ActiveTargetStatus(
                 discoveredLabels: ["__address__": "b:9100", "job": "node"],
                 labels: ["instance": "b:9100", "job": "node"],
                 scrapePool: "node", scrapeURL: "http://b:9100/metrics?x=1&y=2", lastError: "connection refused",
-                lastScrape: 1_700_000_000_250, lastScrapeDurationSeconds: 0.0125, health: .down,
+                lastScrape: 1_700_000_000_250, lastScrapeDuration: 0.0125, health: .down,
                 scrapeInterval: "15s", scrapeTimeout: "10s"),
-            ActiveTarget(
+            ActiveTargetStatus(
                 discoveredLabels: ["__address__": "a:9090", "job": "api"],
                 labels: ["instance": "a:9090", "job": "api"],
                 scrapePool: "api", scrapeURL: "http://a:9090/metrics", lastScrape: 1_700_000_000_000,
-                lastScrapeDurationSeconds: 0.5, health: .up, scrapeInterval: "15s", scrapeTimeout: "10s"),
+                lastScrapeDuration: 0.5, health: .up, scrapeInterval: "15s", scrapeTimeout: "10s"),
         ],
-        dropped: [DroppedTarget(discoveredLabels: ["__address__": "c:1", "job": "node"], scrapePool: "node")])
+        dropped: [DroppedTargetStatus(discoveredLabels: ["__address__": "c:1", "job": "node"], scrapePool: "node")])
 
     @Test func targetsAsPrometheusListsThem() async throws {
         let fixture = APIFixture { $0.targets = Self.targets }
