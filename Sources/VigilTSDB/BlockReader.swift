@@ -233,13 +233,14 @@ struct BlockQuerier: Querier {
         return ListSeriesSet(found)
     }
 
-    /// Whether the querier's range holds the whole block: then every series of the block is in range
-    /// (a block holds only series with samples) and, when the block has no tombstones, label lookups without
-    /// matchers need only the index.
-    private var coversBlock: Bool { mint <= block.meta.minTime && block.meta.maxTime - 1 <= maxt }
+    /// Label lookups without matchers answer from the block's index, as Prometheus's block querier does:
+    /// every series of a block has samples in the block's range, and a querier is only opened on blocks
+    /// that overlap the query's range, so the block's names and values are the answer at block
+    /// granularity (a block with tombstones is read series by series, since deletion may have emptied some).
+    private var indexAnswersUnmatchedLookups: Bool { mint <= maxt && !block.hasTombstones }
 
     func labelNames(matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
-        if matchers.isEmpty && coversBlock && !block.hasTombstones {
+        if matchers.isEmpty && indexAnswersUnmatchedLookups {
             return LabelQueryResult(values: block.postings.keys.sorted()).limited(hints)
         }
         var names = Set<String>()
@@ -248,7 +249,7 @@ struct BlockQuerier: Querier {
     }
 
     func labelValues(name: String, matchers: [LabelMatcher], hints: LabelHints?) -> LabelQueryResult {
-        if matchers.isEmpty && coversBlock && !block.hasTombstones {
+        if matchers.isEmpty && indexAnswersUnmatchedLookups {
             return LabelQueryResult(values: (block.postings[name] ?? [:]).keys.sorted()).limited(hints)
         }
         var values = Set<String>()
