@@ -84,11 +84,11 @@ extension PrometheusAPI {
         out.raw("[]")
     }
 
-    /// `/api/v1/format_query`: the query in canonical form.
+    /// `/api/v1/format_query`: the query in canonical form, split over lines beyond 100 bytes as Prometheus does.
     func formatQuery(_ form: FormValues, _ out: inout APIOutput) async throws {
         do {
             let expr = try PromQLParser().parse(form["query"])
-            out.string(expr.description)
+            out.string(expr.prettyPrinted)
         } catch {
             throw APIError.invalidParameter("query", error.description)
         }
