@@ -15,31 +15,36 @@
 /// window, or a timestamp that does not increase all throw a ``CodecError`` whose offset counts bytes from the
 /// start of the chunk. After an error the decoder keeps throwing it until it is reset.
 public struct XORChunkDecoder: Sendable {
-    private var reader: BitReader
+    // The stored state is `@usableFromInline` so that `next()` inlines into readers in other modules (the
+    // TSDB's bulk read): a call per sample across the module boundary cost as much as the decoding itself.
+    @usableFromInline var reader: BitReader
     /// The number of samples the chunk's header declares.
     public private(set) var count: Int
-    /// How many samples ``next()`` has produced.
-    public private(set) var decodedCount: Int
-    /// The current sample's timestamp (`Int64.min` before the first ``next()``).
-    public private(set) var timestamp: Int64
-    var valueBits: UInt64
-    var delta: UInt64
-    var leading: UInt8
-    var trailing: UInt8
+    @usableFromInline var decoded: Int
+    @usableFromInline var currentTimestamp: Int64
+    @usableFromInline var valueBits: UInt64
+    @usableFromInline var delta: UInt64
+    @usableFromInline var leading: UInt8
+    @usableFromInline var trailing: UInt8
     /// Whether a `11` value header has set the window; until then a `10` (reuse) means 64 significant bits,
     /// as in Prometheus, whose appender can write that after reopening a chunk.
-    var hasWindow: Bool
+    @usableFromInline var hasWindow: Bool
     /// Bits from the start of the chunk to the end of the last sample, once all samples are decoded.
-    var dataBitCount: Int
-    private var endChecked: Bool
-    private var failure: CodecError?
+    @usableFromInline var dataBitCount: Int
+    @usableFromInline var endChecked: Bool
+    @usableFromInline var failure: CodecError?
+
+    /// How many samples ``next()`` has produced.
+    @inlinable public var decodedCount: Int { decoded }
+    /// The current sample's timestamp (`Int64.min` before the first ``next()``).
+    @inlinable public var timestamp: Int64 { currentTimestamp }
 
     /// A decoder over no chunk; ``next()`` returns `false` until ``reset(_:range:)``.
     public init() {
         reader = BitReader([])
         count = 0
-        decodedCount = 0
-        timestamp = .min
+        decoded = 0
+        currentTimestamp = .min
         valueBits = 0
         delta = 0
         leading = 0
@@ -59,8 +64,8 @@ public struct XORChunkDecoder: Sendable {
     /// Points the decoder at another chunk. Throws when the chunk is shorter than its 2-byte header.
     public mutating func reset(_ bytes: [UInt8], range: Range<Int>? = nil) throws(CodecError) {
         reader = BitReader(bytes, range: range ?? 0..<bytes.count)
-        decodedCount = 0
-        timestamp = .min
+        decoded = 0
+        currentTimestamp = .min
         valueBits = 0
         delta = 0
         leading = 0
@@ -100,34 +105,34 @@ public struct XORChunkDecoder: Sendable {
 
     /// The current sample.
     public func at() -> (timestamp: Int64, value: Double) {
-        (timestamp, Double(bitPattern: valueBits))
+        (currentTimestamp, Double(bitPattern: valueBits))
     }
 
     /// Moves to the next sample. Returns `false` after the last one, having checked that nothing but zero
     /// padding follows it.
+    @inlinable
     public mutating func next() throws(CodecError) -> Bool {
         if let failure { throw failure }
         do throws(CodecError) {
-            guard decodedCount < count else {
+            guard decoded < count else {
                 if !endChecked { try checkEnd() }
                 return false
             }
-            switch decodedCount {
-            case 0:
-                timestamp = try reader.readVarint()
-                valueBits = try reader.readBits(64)
-            case 1:
-                let start = reader.bitPosition
-                try advance(by: try reader.readUVarint(), fieldStart: start)
-                try readValue()
-            default:
+            if decoded >= 2 {
                 let start = reader.bitPosition
                 let dod = try readDeltaOfDelta()
                 try advance(by: UInt64(bitPattern: Int64(bitPattern: delta) &+ dod), fieldStart: start)
                 try readValue()
+            } else if decoded == 0 {
+                currentTimestamp = try reader.readVarint()
+                valueBits = try reader.readBits(64)
+            } else {
+                let start = reader.bitPosition
+                try advance(by: try reader.readUVarint(), fieldStart: start)
+                try readValue()
             }
-            decodedCount += 1
-            if decodedCount == count {
+            decoded &+= 1
+            if decoded == count {
                 dataBitCount = reader.bitPosition
             }
             return true
@@ -140,26 +145,31 @@ public struct XORChunkDecoder: Sendable {
     /// Moves to the first sample at or after `target`, staying put if the current sample is already there.
     /// Returns `false` if the chunk has no such sample.
     public mutating func seek(to target: Int64) throws(CodecError) -> Bool {
-        if decodedCount > 0 && timestamp >= target && failure == nil { return true }
+        if decoded > 0 && currentTimestamp >= target && failure == nil { return true }
         while try next() {
-            if timestamp >= target { return true }
+            if currentTimestamp >= target { return true }
         }
         return false
     }
 
-    private mutating func advance(by newDelta: UInt64, fieldStart: Int) throws(CodecError) {
-        let next = timestamp &+ Int64(bitPattern: newDelta)
-        guard next > timestamp else {
-            throw .corrupt(
-                at: fieldStart / 8,
-                "timestamp of sample \(decodedCount) does not increase (delta \(Int64(bitPattern: newDelta)) "
-                    + "after \(timestamp))")
-        }
-        timestamp = next
+    @inlinable
+    mutating func advance(by newDelta: UInt64, fieldStart: Int) throws(CodecError) {
+        let next = currentTimestamp &+ Int64(bitPattern: newDelta)
+        guard next > currentTimestamp else { throw nonIncreasing(delta: newDelta, fieldStart: fieldStart) }
+        currentTimestamp = next
         delta = newDelta
     }
 
-    private mutating func readDeltaOfDelta() throws(CodecError) -> Int64 {
+    @usableFromInline
+    func nonIncreasing(delta newDelta: UInt64, fieldStart: Int) -> CodecError {
+        .corrupt(
+            at: fieldStart / 8,
+            "timestamp of sample \(decoded) does not increase (delta \(Int64(bitPattern: newDelta)) "
+                + "after \(currentTimestamp))")
+    }
+
+    @inlinable
+    mutating func readDeltaOfDelta() throws(CodecError) -> Int64 {
         guard try reader.readBit() else { return 0 }
         let size: Int
         if !(try reader.readBit()) {
@@ -176,7 +186,8 @@ public struct XORChunkDecoder: Sendable {
         return raw > 1 << (size - 1) ? Int64(raw) - (1 << size) : Int64(raw)
     }
 
-    private mutating func readValue() throws(CodecError) {
+    @inlinable
+    mutating func readValue() throws(CodecError) {
         guard try reader.readBit() else { return }
         let significant: Int
         if try reader.readBit() {
@@ -186,10 +197,7 @@ public struct XORChunkDecoder: Sendable {
             let field = Int(header & 63)
             let newSignificant = field == 0 ? 64 : field
             guard newLeading + newSignificant <= 64 else {
-                throw .corrupt(
-                    at: start / 8,
-                    "value of sample \(decodedCount) declares \(newLeading) leading zeros and \(newSignificant) "
-                        + "significant bits, more than 64")
+                throw impossibleWindow(leading: newLeading, significant: newSignificant, fieldStart: start)
             }
             leading = UInt8(newLeading)
             trailing = UInt8(64 - newLeading - newSignificant)
@@ -202,7 +210,16 @@ public struct XORChunkDecoder: Sendable {
         valueBits ^= bits &<< UInt64(trailing)
     }
 
-    private mutating func checkEnd() throws(CodecError) {
+    @usableFromInline
+    func impossibleWindow(leading newLeading: Int, significant newSignificant: Int, fieldStart: Int) -> CodecError {
+        .corrupt(
+            at: fieldStart / 8,
+            "value of sample \(decoded) declares \(newLeading) leading zeros and \(newSignificant) "
+                + "significant bits, more than 64")
+    }
+
+    @usableFromInline
+    mutating func checkEnd() throws(CodecError) {
         let left = reader.remainingBits
         if count == 0 {
             dataBitCount = reader.bitPosition

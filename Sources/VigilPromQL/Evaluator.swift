@@ -182,26 +182,15 @@ final class Evaluator {
         var result: [SelectedSeries] = []
         var expected = 0
         while let s = try set.next() {
-            let samples = try Self.readSamples(s.makeSampleIterator(), reservingCapacity: expected + expected / 8)
+            var samples: [Sample] = []
+            samples.reserveCapacity(expected + expected / 8)
+            try s.appendSamples(into: &samples, from: .min, through: .max)
             // The series of one selector mostly have as many samples as each other: size the next array for it.
             expected = samples.count
             result.append(SelectedSeries(labels: s.labels, samples: samples))
         }
         cache[matchers] = result
         return result
-    }
-
-    /// Every sample of an iterator, into an array sized in advance (growing a large one faults in new pages
-    /// at every doubling).
-    private static func readSamples(_ iterator: some SampleIterator, reservingCapacity capacity: Int) throws
-        -> [Sample]
-    {
-        var iterator = iterator
-        var samples: [Sample] = []
-        samples.reserveCapacity(capacity)
-        while iterator.next() { samples.append(iterator.at()) }
-        if let error = iterator.error { throw error }
-        return samples
     }
 
     func referenceTime(_ at: AtModifier?, _ t: Int64) -> Int64 {

@@ -16,6 +16,23 @@ public struct ChainedSeries: Series {
         if series.count == 1 { return series[0].makeSampleIterator() }
         return ChainSampleIterator(series.map { $0.makeSampleIterator() })
     }
+
+    /// Reads each series in bulk, one after the other, when every one starts after the previous one ends
+    /// (blocks oldest first, then the head: the usual case); merges sample by sample only when they overlap.
+    public func appendSamples(into samples: inout [Sample], from mint: Int64, through maxt: Int64) throws(StorageError)
+    {
+        let base = samples.count
+        for part in series {
+            let start = samples.count
+            try part.appendSamples(into: &samples, from: mint, through: maxt)
+            guard start > base, start < samples.count, samples[start - 1].timestamp >= samples[start].timestamp
+            else { continue }
+            samples.removeSubrange(base...)
+            try Self.append(
+                ChainSampleIterator(series.map { $0.makeSampleIterator() }), into: &samples, from: mint, through: maxt)
+            return
+        }
+    }
 }
 
 /// Merges sample iterators of one series in timestamp order, keeping one sample per timestamp: of

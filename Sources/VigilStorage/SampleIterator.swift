@@ -73,8 +73,13 @@ public struct SampleArrayIterator: SampleIterator, Sendable {
 extension ContiguousArray where Element == Sample {
     /// The index of the first sample with a timestamp ≥ `timestamp` (binary search; ascending order).
     func firstIndex(atOrAfter timestamp: Int64) -> Int {
-        var low = 0
-        var high = count
+        firstIndex(atOrAfter: timestamp, in: 0..<count)
+    }
+
+    /// The index in `range` of the first sample with a timestamp ≥ `timestamp`, or `range.upperBound`.
+    func firstIndex(atOrAfter timestamp: Int64, in range: Range<Int>) -> Int {
+        var low = range.lowerBound
+        var high = range.upperBound
         while low < high {
             let mid = (low + high) / 2
             if self[mid].timestamp < timestamp { low = mid + 1 } else { high = mid }
@@ -84,9 +89,14 @@ extension ContiguousArray where Element == Sample {
 
     /// The indices of the samples with `mint ≤ timestamp ≤ maxt`.
     func indices(from mint: Int64, through maxt: Int64) -> Range<Int> {
-        guard mint <= maxt else { return 0..<0 }
-        let lower = firstIndex(atOrAfter: mint)
-        let upper = maxt == .max ? count : firstIndex(atOrAfter: maxt + 1)
+        indices(from: mint, through: maxt, in: 0..<count)
+    }
+
+    /// The indices in `range` of the samples with `mint ≤ timestamp ≤ maxt`.
+    func indices(from mint: Int64, through maxt: Int64, in range: Range<Int>) -> Range<Int> {
+        guard mint <= maxt else { return range.lowerBound..<range.lowerBound }
+        let lower = firstIndex(atOrAfter: mint, in: range)
+        let upper = maxt == .max ? range.upperBound : firstIndex(atOrAfter: maxt + 1, in: range)
         return lower..<Swift.max(lower, upper)
     }
 }

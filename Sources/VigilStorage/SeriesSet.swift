@@ -9,6 +9,15 @@ import VigilModel
 public protocol Series {
     var labels: Labels { get }
     func makeSampleIterator() -> any SampleIterator
+
+    /// Appends the samples with `mint ≤ timestamp ≤ maxt` (within the querier's range) to `samples`, in
+    /// ascending timestamp order: what ``makeSampleIterator()`` yields there, read in bulk.
+    ///
+    /// The default walks the iterator; storages implement it to decode straight into the caller's array
+    /// (no call through an existential per sample), skip chunks outside the window by their time range and
+    /// check bounds only in the chunks at its edges. Throws what stopped reading; `samples` then holds
+    /// what was read before.
+    func appendSamples(into samples: inout [Sample], from mint: Int64, through maxt: Int64) throws(StorageError)
 }
 
 /// The result of ``Querier/select(sorted:hints:matchers:)``: series, each once, read one at a time.
@@ -77,21 +86,49 @@ public struct ListSeries: Series, Sendable {
     }
 
     public func makeSampleIterator() -> any SampleIterator { SampleArrayIterator(samples, range: range) }
+
+    public func appendSamples(into output: inout [Sample], from mint: Int64, through maxt: Int64) {
+        output.append(contentsOf: samples[samples.indices(from: mint, through: maxt, in: range)])
+    }
 }
 
 extension Series {
     /// Every sample of the series (for tests and small results); throws what stopped the iterator.
     public func samples() throws(StorageError) -> [Sample] {
-        try Self.drain(makeSampleIterator())
+        var result: [Sample] = []
+        try appendSamples(into: &result, from: .min, through: .max)
+        return result
+    }
+
+    public func appendSamples(into samples: inout [Sample], from mint: Int64, through maxt: Int64) throws(StorageError)
+    {
+        try Self.append(makeSampleIterator(), into: &samples, from: mint, through: maxt)
     }
 
     /// Reads the iterator with its type opened once, not through the existential at every sample (which
     /// copies the boxed iterator to advance it: a third of a large query's time).
-    private static func drain(_ iterator: some SampleIterator) throws(StorageError) -> [Sample] {
+    static func append(
+        _ iterator: some SampleIterator, into samples: inout [Sample], from mint: Int64, through maxt: Int64
+    ) throws(StorageError) {
+        guard mint <= maxt else { return }
         var iterator = iterator
-        var result: [Sample] = []
-        while iterator.next() { result.append(iterator.at()) }
+        var more = mint == .min ? iterator.next() : iterator.seek(to: mint)
+        while more {
+            let sample = iterator.at()
+            if sample.timestamp > maxt { return }
+            samples.append(sample)
+            more = iterator.next()
+        }
         if let error = iterator.error { throw error }
-        return result
+    }
+}
+
+extension Array where Element == Sample {
+    /// Makes room for `additional` more samples, growing geometrically (`reserveCapacity` alone grows to
+    /// exactly what is asked, which would copy the array at every chunk).
+    @inlinable
+    public mutating func reserveCapacity(adding additional: Int) {
+        let needed = count + additional
+        if capacity < needed { reserveCapacity(Swift.max(needed, capacity * 2)) }
     }
 }
