@@ -43,12 +43,10 @@ public struct BitReader: Sendable {
     @inlinable
     public mutating func readBit() throws(CodecError) -> Bool {
         if available == 0 {
-            guard next < end else {
-                throw .truncated(at: next - start, "1 more bit needed, input ends")
-            }
+            guard next < end else { throw .truncated(at: next - start, "1 more bit needed, input ends") }
             loadBuffer()
         }
-        available -= 1
+        available &-= 1  // it was 0 only before the load above
         let bit = buffer &>> 63
         buffer = buffer &<< 1
         return bit != 0
@@ -64,7 +62,7 @@ public struct BitReader: Sendable {
             guard count > 0 else { return 0 }
             let result = buffer &>> UInt64(64 - count)
             buffer = count == 64 ? 0 : buffer &<< UInt64(count)
-            available -= count
+            available &-= count  // count ≤ available
             return result
         }
         return try readBitsAcrossRefill(count)
@@ -118,12 +116,9 @@ public struct BitReader: Sendable {
         Varint.unZigZag(try readUVarint())
     }
 
-    @usableFromInline
+    @inlinable
     mutating func readBitsAcrossRefill(_ count: Int) throws(CodecError) -> UInt64 {
-        guard count <= remainingBits else {
-            throw .truncated(
-                at: bitPosition / 8, "\(count) more bits needed, \(remainingBits) left in the input")
-        }
+        guard count <= remainingBits else { throw truncation(needing: count) }
         let held = available
         let high = held > 0 ? buffer &>> UInt64(64 - held) : 0
         let needed = count - held  // 1...64, and at least that many bits remain in `source`
@@ -136,12 +131,17 @@ public struct BitReader: Sendable {
             result = (high &<< UInt64(needed)) | (buffer &>> UInt64(64 - needed))
             buffer = buffer &<< UInt64(needed)
         }
-        available -= needed
+        available &-= needed  // the load gave at least `needed` bits
         return result
     }
 
-    /// Loads up to 8 more bytes; only called when `available` is 0 and `next < end`.
     @usableFromInline
+    func truncation(needing count: Int) -> CodecError {
+        .truncated(at: bitPosition / 8, "\(count) more bits needed, \(remainingBits) left in the input")
+    }
+
+    /// Loads up to 8 more bytes; only called when `available` is 0 and `next < end`.
+    @inlinable
     mutating func loadBuffer() {
         let count = min(8, end - next)
         if count == 8 {
@@ -156,7 +156,7 @@ public struct BitReader: Sendable {
             }
             buffer = loaded
         }
-        next += count
+        next &+= count  // count ≤ end - next
         available = count * 8
     }
 }
