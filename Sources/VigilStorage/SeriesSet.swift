@@ -14,9 +14,8 @@ public protocol Series {
     /// ascending timestamp order: what ``makeSampleIterator()`` yields there, read in bulk.
     ///
     /// The default walks the iterator; storages implement it to decode straight into the caller's array
-    /// (no call through an existential per sample), skip chunks outside the window by their time range and
-    /// check bounds only in the chunks at its edges. Throws what stopped reading; `samples` then holds
-    /// what was read before.
+    /// (no call through an existential per sample) and to skip chunks outside the window by their time
+    /// range. Throws what stopped reading; `samples` then holds what was read before.
     func appendSamples(into samples: inout [Sample], from mint: Int64, through maxt: Int64) throws(StorageError)
 }
 
@@ -120,15 +119,5 @@ extension Series {
             more = iterator.next()
         }
         if let error = iterator.error { throw error }
-    }
-}
-
-extension Array where Element == Sample {
-    /// Makes room for `additional` more samples, growing geometrically (`reserveCapacity` alone grows to
-    /// exactly what is asked, which would copy the array at every chunk).
-    @inlinable
-    public mutating func reserveCapacity(adding additional: Int) {
-        let needed = count + additional
-        if capacity < needed { reserveCapacity(Swift.max(needed, capacity * 2)) }
     }
 }

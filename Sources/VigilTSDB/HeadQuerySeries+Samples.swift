@@ -48,6 +48,7 @@ extension HeadQuerySeries {
                     // Past the window: like the iterator, stop without reading the rest of the chunk.
                     if timestamp > high { return nil }
                     if !deleted.isEmpty && isDeleted(timestamp, from: &deletedIndex) { continue }
+                    assert(position < buffer.count, "a chunk yielded more samples than its header declares")
                     output[position] = Sample(timestamp, decoder.value)
                     position &+= 1
                 }
@@ -63,5 +64,14 @@ extension HeadQuerySeries {
     private func isDeleted(_ timestamp: Int64, from index: inout Int) -> Bool {
         while index < deleted.count && deleted[index].upperBound < timestamp { index += 1 }
         return index < deleted.count && deleted[index].lowerBound <= timestamp
+    }
+}
+
+extension Array where Element == Sample {
+    /// Makes room for `additional` more samples, growing geometrically (`reserveCapacity` alone grows to
+    /// exactly what is asked, which would copy the array at every part of a chained series).
+    fileprivate mutating func reserveCapacity(adding additional: Int) {
+        let needed = count + additional
+        if capacity < needed { reserveCapacity(Swift.max(needed, capacity * 2)) }
     }
 }
