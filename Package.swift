@@ -154,16 +154,21 @@ let package = Package(
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilEncodingTests", dependencies: ["VigilEncoding"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel"], swiftSettings: swiftSettings),
+        // What the storage tests of every implementation share (helpers, a seeded generator).
+        .target(
+            name: "VigilStorageTestSupport", dependencies: ["VigilModel", "VigilStorage"],
+            path: "Tests/VigilStorageTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilTSDBTests",
             dependencies: [
-                "VigilTSDB", "VigilModel", "VigilStorage",
+                "VigilTSDB", "VigilModel", "VigilStorage", "VigilStorageTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilModel"], swiftSettings: swiftSettings),
+            name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilModel", "VigilStorageTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilGPUTests", dependencies: ["VigilGPU", "VigilModel", "VigilExposition"],
             exclude: ["FakeNVML"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 /// `Series.appendSamples(into:from:through:)` reads what the series' iterator yields in the window: for
 /// in-memory series, and for chained series whether their parts follow each other (read one after the

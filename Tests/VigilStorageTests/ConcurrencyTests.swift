@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @Suite struct ConcurrencyTests {
     /// Writers commit one timestamp across all their series per transaction while readers query: every

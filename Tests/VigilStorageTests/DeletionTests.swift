@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @Suite struct DeletionTests {
     let node = Labels.metric("up", ["job": "node"])

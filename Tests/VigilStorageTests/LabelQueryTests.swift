@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @Suite struct LabelQueryTests {
     static func storage() throws -> MemoryStorage {

@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @Suite struct MergeTests {
     static let a = Labels.metric("m", ["s": "a"])

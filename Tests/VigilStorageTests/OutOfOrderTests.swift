@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 /// Prometheus's head semantics for late and repeated samples.
 @Suite struct OutOfOrderTests {

@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 /// Seek semantics as Prometheus's iterators: first sample at or after the target, never backwards,
 /// exhausted for good once past the end.

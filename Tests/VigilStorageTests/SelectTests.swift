@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 /// Series selection by matchers, as Prometheus selects: every matcher holds, an absent label is the
 /// empty string, no matchers select nothing.

@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 /// Every error the memory storage throws: its code, its message (naming series and timestamps), and
 /// the counter of rejected samples per reason.

@@ -4,6 +4,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 /// Random but replayable series: a few metrics × jobs × instances, irregular timestamps, values with
 /// staleness markers, over `[0, span)`.

@@ -3,6 +3,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 /// `Series.appendSamples(into:from:through:)` on head and block series reads exactly what the sample
 /// iterator reads: at the window's edges inside a chunk, across chunks, across blocks and the head, and

@@ -5,6 +5,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 /// `kill -9` during ingest and during compaction: a child process (this test binary, re-run on
 /// ``childAppender()`` or ``childCompactor()``) appends and commits batches and reports each acknowledged one;

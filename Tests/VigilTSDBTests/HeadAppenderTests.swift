@@ -2,6 +2,7 @@ import Testing
 import VigilModel
 import VigilStorage
 import VigilTSDB
+import VigilStorageTestSupport
 
 /// The head's transactions behave as MemoryStorage's (the assertions of VigilStorage's tests, run on a head).
 @Suite struct HeadAppenderTests {

@@ -3,6 +3,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 /// Chunks: cut every `samplesPerChunk` samples, read back across chunk boundaries, seek.
 @Suite struct HeadChunkTests {

@@ -5,6 +5,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 private let hour: Int64 = 3_600_000
 

@@ -3,6 +3,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 /// Selection and label queries on the head, against the same expectations as MemoryStorage.
 @Suite struct HeadQueryTests {

@@ -4,6 +4,7 @@ import Testing
 import VigilModel
 import VigilStorage
 import VigilTSDB
+import VigilStorageTestSupport
 
 private let hour: Int64 = 3_600_000
 

@@ -4,6 +4,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 private let hour: Int64 = 3_600_000
 private let everything = [matcher(.regexMatch, "__name__", ".+")]

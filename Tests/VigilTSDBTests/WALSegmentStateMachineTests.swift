@@ -1,6 +1,7 @@
 import Testing
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 /// Segment rotation decided from byte counts alone.
 @Suite struct WALSegmentStateMachineTests {

@@ -4,6 +4,7 @@ import VigilModel
 import VigilStorage
 
 @testable import VigilTSDB
+import VigilStorageTestSupport
 
 /// The WAL: records round-trip, commits survive a restart, damage is repaired and reported.
 @Suite struct WALTests {

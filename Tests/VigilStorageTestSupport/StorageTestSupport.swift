@@ -1,0 +1,88 @@
+import VigilModel
+import VigilStorage
+
+// What the storage tests of every implementation share (the in-memory storage, the TSDB head and blocks):
+// matchers from tables, series read back into values, label sets and samples in the usual shapes, loading,
+// and a seeded generator.
+
+/// A matcher from a test table; the regexes in tests are valid.
+public func matcher(_ kind: LabelMatcher.Kind, _ name: String, _ value: String) -> LabelMatcher {
+    try! LabelMatcher(kind, name, value)
+}
+
+/// A series as tests compare it: labels and every sample.
+public struct SeriesData: Equatable, CustomStringConvertible {
+    public var labels: Labels
+    public var samples: [Sample]
+
+    public init(_ labels: Labels, _ samples: [Sample]) {
+        self.labels = labels
+        self.samples = samples
+    }
+
+    public var description: String { "\(labels) \(samples.map { "\($0.timestamp):\($0.value)" })" }
+}
+
+extension Querier {
+    /// The whole result of a select, read into values.
+    public func series(
+        _ matchers: [LabelMatcher], sorted: Bool = true, hints: SelectHints? = nil
+    ) throws -> [SeriesData] {
+        var set = try select(sorted: sorted, hints: hints, matchers: matchers)
+        var result: [SeriesData] = []
+        while let series = try set.next() {
+            result.append(SeriesData(series.labels, try series.samples()))
+        }
+        return result
+    }
+}
+
+extension Queryable {
+    /// Everything matching `matchers`, over all time.
+    public func series(_ matchers: LabelMatcher...) throws -> [SeriesData] {
+        try querier(mint: .min, maxt: .max).series(matchers)
+    }
+}
+
+extension Appendable {
+    /// Appends and commits every sample in one transaction; rolls back and rethrows on the first error.
+    public func load(_ series: [(Labels, [Sample])]) throws {
+        let appender = appender()
+        do {
+            for (labels, samples) in series {
+                for sample in samples { try appender.append(labels, timestamp: sample.timestamp, value: sample.value) }
+            }
+        } catch {
+            try? appender.rollback()
+            throw error
+        }
+        try appender.commit()
+    }
+}
+
+extension Labels {
+    /// A metric's labels: `__name__` plus the pairs.
+    public static func metric(_ name: String, _ pairs: KeyValuePairs<String, String> = [:]) -> Labels {
+        Labels([Label(metricNameLabel, name)] + pairs.map { Label($0.key, $0.value) })
+    }
+}
+
+/// Samples at `timestamps` with value = timestamp / 1000, the usual test shape.
+public func samples(_ timestamps: Int64...) -> [Sample] {
+    timestamps.map { Sample($0, Double($0) / 1000) }
+}
+
+/// SplitMix64: a small deterministic generator, so randomised tests replay exactly.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
