@@ -156,25 +156,26 @@ let package = Package(
         .testTarget(name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel"], swiftSettings: swiftSettings),
         // What the storage tests of every implementation share (helpers, a seeded generator).
         .target(
-            name: "VigilStorageTestSupport", dependencies: ["VigilModel", "VigilStorage"],
+            name: "VigilStorageTestSupport", dependencies: ["VigilModel", "VigilStorage", "VigilEncoding"],
             path: "Tests/VigilStorageTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilTSDBTests",
             dependencies: [
-                "VigilTSDB", "VigilModel", "VigilStorage", "VigilStorageTestSupport",
+                "VigilTSDB", "VigilModel", "VigilStorage", "VigilStorageTestSupport", "VigilEncoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilModel", "VigilStorageTestSupport"],
+            name: "VigilStorageTests",
+            dependencies: ["VigilStorage", "VigilModel", "VigilStorageTestSupport", "VigilEncoding"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilGPUTests", dependencies: ["VigilGPU", "VigilModel", "VigilExposition"],
             exclude: ["FakeNVML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilExpositionTests",
-            dependencies: ["VigilModel", "VigilExposition"],
+            dependencies: ["VigilModel", "VigilExposition", "VigilEncoding"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

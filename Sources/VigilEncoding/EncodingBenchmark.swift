@@ -279,25 +279,3 @@ extension EncodingBenchmark.SeriesKind {
         Self.allCases.firstIndex(of: self).map { $0 * 7919 } ?? 0
     }
 }
-
-/// Steele, Lea and Flood's SplitMix64: a tiny, fast, well-mixed generator for reproducible test data.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
-    /// A uniform double in [0, 1).
-    mutating func unit() -> Double {
-        Double(next() >> 11) * 0x1p-53
-    }
-}

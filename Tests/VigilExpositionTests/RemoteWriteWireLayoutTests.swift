@@ -1,4 +1,5 @@
 import Testing
+import VigilEncoding
 import VigilExposition
 import VigilModel
 
@@ -127,21 +128,9 @@ enum IndependentWireReader {
     }
 }
 
-/// SplitMix64: reproducible pseudo-random requests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("remote_write wire layout")
 struct RemoteWriteWireLayoutTests {
-    static func randomRequest(_ generator: inout SplitMix) -> RemoteWriteRequest {
+    static func randomRequest(_ generator: inout SplitMix64) -> RemoteWriteRequest {
         let words = ["", "a", "job", "node", "gpu", "éß", "🙂", String(repeating: "x", count: 200), "__name__"]
         func word() -> String { words[Int(generator.next() % UInt64(words.count))] }
         var request = RemoteWriteRequest()
@@ -169,7 +158,7 @@ struct RemoteWriteWireLayoutTests {
 
     @Test(arguments: 0..<20)
     func encoderOutputMeansTheSameToAnIndependentReader(seed: Int) throws {
-        var generator = SplitMix(state: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed))
         let request = Self.randomRequest(&generator)
         var bytes: [UInt8] = []
         RemoteWriteEncoder.append(request, to: &bytes)

@@ -1,4 +1,5 @@
 import Testing
+import VigilEncoding
 import VigilExposition
 import VigilModel
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilEncoding
 import VigilExposition
 import VigilModel
 
@@ -40,19 +41,4 @@ func fixture(_ name: String) throws -> [UInt8] {
 
 func encoded(_ families: [MetricFamily], _ format: ExpositionFormat) -> String {
     String(decoding: ExpositionEncoder.encode(families, format: format), as: UTF8.self)
-}
-
-/// SplitMix64: a tiny deterministic generator for property tests.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
 }

@@ -1,3 +1,4 @@
+import VigilEncoding
 import VigilModel
 import VigilStorage
 
@@ -72,17 +73,5 @@ public func samples(_ timestamps: Int64...) -> [Sample] {
     timestamps.map { Sample($0, Double($0) / 1000) }
 }
 
-/// SplitMix64: a small deterministic generator, so randomised tests replay exactly.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator storage tests use, so randomised tests replay exactly.
+public typealias SeededGenerator = SplitMix64

@@ -1,4 +1,5 @@
 import Testing
+import VigilEncoding
 import VigilModel
 import VigilStorage
 import VigilStorageTestSupport

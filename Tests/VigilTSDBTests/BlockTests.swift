@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import VigilEncoding
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 /// Random but replayable series: a few metrics × jobs × instances, irregular timestamps, values with
 /// staleness markers, over `[0, span)`.

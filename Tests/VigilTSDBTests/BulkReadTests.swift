@@ -1,9 +1,9 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 /// `Series.appendSamples(into:from:through:)` on head and block series reads exactly what the sample
 /// iterator reads: at the window's edges inside a chunk, across chunks, across blocks and the head, and

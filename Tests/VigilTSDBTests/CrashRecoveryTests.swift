@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
+import VigilEncoding
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 /// `kill -9` during ingest and during compaction: a child process (this test binary, re-run on
 /// ``childAppender()`` or ``childCompactor()``) appends and commits batches and reports each acknowledged one;

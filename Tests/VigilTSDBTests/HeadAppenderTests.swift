@@ -1,8 +1,8 @@
 import Testing
 import VigilModel
 import VigilStorage
-import VigilTSDB
 import VigilStorageTestSupport
+import VigilTSDB
 
 /// The head's transactions behave as MemoryStorage's (the assertions of VigilStorage's tests, run on a head).
 @Suite struct HeadAppenderTests {

@@ -1,9 +1,9 @@
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 /// Chunks: cut every `samplesPerChunk` samples, read back across chunk boundaries, seek.
 @Suite struct HeadChunkTests {

@@ -3,9 +3,9 @@ import Synchronization
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 private let hour: Int64 = 3_600_000
 

@@ -1,9 +1,10 @@
 import Testing
+import VigilEncoding
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 /// Selection and label queries on the head, against the same expectations as MemoryStorage.
 @Suite struct HeadQueryTests {

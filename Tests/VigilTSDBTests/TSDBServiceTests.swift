@@ -3,8 +3,8 @@ import ServiceLifecycle
 import Testing
 import VigilModel
 import VigilStorage
-import VigilTSDB
 import VigilStorageTestSupport
+import VigilTSDB
 
 private let hour: Int64 = 3_600_000
 

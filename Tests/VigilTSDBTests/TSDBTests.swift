@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 private let hour: Int64 = 3_600_000
 private let everything = [matcher(.regexMatch, "__name__", ".+")]

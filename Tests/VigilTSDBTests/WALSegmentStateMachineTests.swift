@@ -1,7 +1,7 @@
 import Testing
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 /// Segment rotation decided from byte counts alone.
 @Suite struct WALSegmentStateMachineTests {

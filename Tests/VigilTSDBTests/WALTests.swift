@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import VigilEncoding
 import VigilModel
 import VigilStorage
+import VigilStorageTestSupport
 
 @testable import VigilTSDB
-import VigilStorageTestSupport
 
 /// The WAL: records round-trip, commits survive a restart, damage is repaired and reported.
 @Suite struct WALTests {
