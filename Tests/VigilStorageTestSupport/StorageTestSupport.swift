@@ -75,3 +75,30 @@ public func samples(_ timestamps: Int64...) -> [Sample] {
 
 /// The seeded generator storage tests use, so randomised tests replay exactly.
 public typealias SeededGenerator = SplitMix64
+
+/// Random label sets for the index tests: a few metric names with optional `job`, `instance` and `zone`
+/// labels, so that every matcher combination over the value lists hits some series and misses others.
+public enum RandomLabelSets {
+    public static let names = ["up", "node_cpu_seconds_total", "DCGM_FI_DEV_GPU_UTIL", "x", "y"]
+    public static let jobs = ["node", "gpu", "api", "dcgm"]
+    public static let zones = ["z1", "z2", "z3"]
+
+    /// `count` distinct label sets.
+    public static func make(count: Int, using random: inout SeededGenerator) -> [Labels] {
+        var all: [Labels] = []
+        var seen = Set<Labels>()
+        while all.count < count {
+            var pairs = [Label(metricNameLabel, names.randomElement(using: &random)!)]
+            if Bool.random(using: &random) { pairs.append(Label("job", jobs.randomElement(using: &random)!)) }
+            if Int.random(in: 0..<4, using: &random) > 0 {
+                pairs.append(Label("instance", "i\(Int.random(in: 0..<60, using: &random))"))
+            }
+            if Int.random(in: 0..<3, using: &random) == 0 {
+                pairs.append(Label("zone", zones.randomElement(using: &random)!))
+            }
+            let labels = Labels(pairs)
+            if seen.insert(labels).inserted { all.append(labels) }
+        }
+        return all
+    }
+}

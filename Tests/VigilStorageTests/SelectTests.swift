@@ -102,23 +102,7 @@ import VigilStorageTestSupport
     @Test(arguments: [1, 2, 3] as [UInt64])
     func indexAgreesWithBruteForce(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
-        let names = ["up", "node_cpu_seconds_total", "DCGM_FI_DEV_GPU_UTIL", "x", "y"]
-        let jobs = ["node", "gpu", "api", "dcgm"]
-        let zones = ["z1", "z2", "z3"]
-        var all: [Labels] = []
-        var seen = Set<Labels>()
-        while all.count < 800 {
-            var pairs = [Label(metricNameLabel, names.randomElement(using: &random)!)]
-            if Bool.random(using: &random) { pairs.append(Label("job", jobs.randomElement(using: &random)!)) }
-            if Int.random(in: 0..<4, using: &random) > 0 {
-                pairs.append(Label("instance", "i\(Int.random(in: 0..<60, using: &random))"))
-            }
-            if Int.random(in: 0..<3, using: &random) == 0 {
-                pairs.append(Label("zone", zones.randomElement(using: &random)!))
-            }
-            let labels = Labels(pairs)
-            if seen.insert(labels).inserted { all.append(labels) }
-        }
+        let all = RandomLabelSets.make(count: 800, using: &random)
         let storage = MemoryStorage()
         let appender = storage.appender()
         for (index, labels) in all.enumerated() {
@@ -131,8 +115,9 @@ import VigilStorageTestSupport
 
         let labelNames = ["__name__", "job", "instance", "zone", "missing"]
         let values: [String: [String]] = [
-            "__name__": names + ["nope"], "job": jobs + ["nope"], "instance": ["i1", "i7", "i59", "i60"],
-            "zone": zones, "missing": ["v"],
+            "__name__": RandomLabelSets.names + ["nope"], "job": RandomLabelSets.jobs + ["nope"],
+            "instance": ["i1", "i7", "i59", "i60"],
+            "zone": RandomLabelSets.zones, "missing": ["v"],
         ]
         let regexes = [".*", ".+", "i1.*", "node|gpu", "|z1", "z.", "(up|x)", "i[0-9]", "DCGM_.*|up"]
         for _ in 0..<150 {
