@@ -11,18 +11,6 @@ import VigilStorageTestSupport
         try storage.series(matcher(.equal, "job", "node")).first?.samples ?? []
     }
 
-    @Test func sameTimestampSameValueIsAcceptedSilently() throws {
-        let storage = MemoryStorage()
-        try storage.load(series: [(up, [Sample(1000, 1), Sample(2000, .nan)])])
-        let appender = storage.appender()
-        try appender.append(up, timestamp: 2000, value: .nan)  // same NaN bits
-        try appender.append(up, timestamp: 3000, value: 3)
-        try appender.append(up, timestamp: 3000, value: 3)  // repeated within the transaction
-        try appender.commit()
-        #expect(try stored(storage).map(\.timestamp) == [1000, 2000, 3000])
-        #expect(storage.statistics.rejectedSamples.isEmpty)
-    }
-
     @Test(arguments: [
         (Double.nan, staleNaN), (staleNaN, Double.nan), (0.0, -0.0), (1.0, 1.0000000000000002),
     ])
@@ -49,22 +37,6 @@ import VigilStorageTestSupport
         try appender.append(Labels.metric("up", ["job": "gpu"]), timestamp: 10, value: 1)
         try appender.commit()
         #expect(try stored(storage) == samples(1000, 3000))
-    }
-
-    /// Two transactions that both passed their checks: the one committed second loses its stale sample,
-    /// silently, and the drop is counted (Prometheus's head does the same).
-    @Test func conflictsBetweenTransactionsAreDroppedAtCommit() throws {
-        let storage = MemoryStorage()
-        let early = storage.appender()
-        let late = storage.appender()
-        try early.append(up, timestamp: 1000, value: 1)
-        try early.append(up, timestamp: 5000, value: 5)
-        try late.append(up, timestamp: 2000, value: 2)
-        try late.append(up, timestamp: 6000, value: 6)
-        try early.commit()
-        try late.commit()
-        #expect(try stored(storage) == [Sample(1000, 1), Sample(5000, 5), Sample(6000, 6)])
-        #expect(storage.statistics.rejectedSamples == [.outOfOrderSample: 1])
     }
 
     @Test func duplicateConflictAtCommitIsCounted() throws {

@@ -74,29 +74,6 @@ import VigilStorageTestSupport
         #expect(Labels.compare(["a": "2"], ["b": "1"]) < 0)
     }
 
-    @Test func rangeAndHintsTrimSamplesAndDropEmptySeries() throws {
-        let storage = MemoryStorage()
-        try storage.load(series: [
-            (Labels.metric("m", ["s": "early"]), samples(1000, 2000)),
-            (Labels.metric("m", ["s": "late"]), samples(5000, 6000, 7000)),
-        ])
-        let all = [matcher(.equal, "__name__", "m")]
-        let querier = storage.querier(mint: 2000, maxt: 6000)
-        #expect(
-            try querier.series(all) == [
-                SeriesData(Labels.metric("m", ["s": "early"]), samples(2000)),
-                SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000)),
-            ])
-        // Hints narrow the querier's range further, never widen it.
-        #expect(
-            try querier.series(all, hints: SelectHints(start: 3000, end: 10_000))
-                == [SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000))])
-        #expect(try querier.series(all, hints: SelectHints(start: 3000, end: 4000)).isEmpty)
-        #expect(try storage.querier(mint: 3000, maxt: 2000).series(all).isEmpty)
-        // The limit hint caps the series count.
-        #expect(try querier.series(all, hints: SelectHints(start: .min, end: .max, limit: 1)).count == 1)
-    }
-
     /// The inverted index answers exactly as filtering every series would, on a seeded random data set
     /// with random matcher combinations.
     @Test(arguments: [1, 2, 3] as [UInt64])

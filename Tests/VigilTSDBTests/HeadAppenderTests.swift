@@ -12,62 +12,6 @@ import VigilTSDB
         try head.series(matcher(.equal, "job", "node")).first?.samples ?? []
     }
 
-    @Test func nothingIsVisibleBeforeCommit() throws {
-        let head = Head()
-        let appender = head.appender()
-        try appender.append(up, timestamp: 1000, value: 1)
-        #expect(try head.series(matcher(.equal, "job", "node")).isEmpty)
-        #expect(try head.querier(mint: .min, maxt: .max).labelNames().values.isEmpty)
-        #expect(try head.querier(mint: .min, maxt: .max).labelValues(name: "job").values.isEmpty)
-        try appender.commit()
-        #expect(try head.series(matcher(.equal, "job", "node")) == [SeriesData(up, [Sample(1000, 1)])])
-        #expect(throws: StorageError.self) { try appender.commit() }
-        #expect(throws: StorageError.self) { try appender.append(up, timestamp: 2000, value: 1) }
-    }
-
-    @Test func rollbackDropsEverything() throws {
-        let head = Head()
-        let appender = head.appender()
-        try appender.append(up, timestamp: 1000, value: 1)
-        try appender.append(Labels.metric("other"), timestamp: 1000, value: 2)
-        try appender.rollback()
-        #expect(try head.series(matcher(.regexMatch, metricNameLabel, ".+")).isEmpty)
-        #expect(head.statistics.sampleCount == 0)
-        let next = head.appender()
-        try next.append(up, timestamp: 500, value: 3)
-        try next.commit()
-        #expect(try head.series(matcher(.equal, "job", "node")) == [SeriesData(up, [Sample(500, 3)])])
-    }
-
-    @Test func commitMakesAllSeriesVisibleAtOnce() throws {
-        let head = Head()
-        let appender = head.appender()
-        for index in 0..<50 {
-            try appender.append(Labels.metric("m", ["i": "\(index)"]), timestamp: 10, value: Double(index))
-        }
-        #expect(try head.series(matcher(.equal, metricNameLabel, "m")).isEmpty)
-        try appender.commit()
-        #expect(try head.series(matcher(.equal, metricNameLabel, "m")).count == 50)
-        #expect(head.statistics.sampleCount == 50)
-    }
-
-    @Test func referencesAppendWithoutLabels() throws {
-        let head = Head()
-        let first = head.appender()
-        let ref = try first.append(up, timestamp: 1000, value: 1)
-        try first.append(ref, timestamp: 2000, value: 2)
-        try first.commit()
-        let second = head.appender()
-        try second.append(ref, timestamp: 3000, value: 3)
-        #expect(try second.append(up, timestamp: 4000, value: 4) == ref)
-        try second.commit()
-        #expect(try stored(head) == [Sample(1000, 1), Sample(2000, 2), Sample(3000, 3), Sample(4000, 4)])
-        let error = try #require(throws: StorageError.self) {
-            try head.appender().append(SeriesRef(rawValue: 999), timestamp: 1, value: 1)
-        }
-        #expect(error.code == .unknownSeriesReference)
-    }
-
     @Test func emptyLabelValuesAreDroppedAndLabelsValidated() throws {
         let head = Head()
         let appender = head.appender()
@@ -80,41 +24,6 @@ import VigilTSDB
         }
         #expect(error.code == .invalidLabels)
         #expect(head.statistics.rejectedSamples[.invalidLabels] == 1)
-    }
-
-    @Test func staleMarkersAndNaNsAreStoredBitForBit() throws {
-        let head = Head()
-        let otherNaN = Double(bitPattern: 0x7ff8_0000_0000_0001)
-        try head.load([(up, [Sample(1, .nan), Sample(2, staleNaN), Sample(3, otherNaN), Sample(4, -0.0)])])
-        let stored = try stored(head)
-        #expect(
-            stored.map(\.value.bitPattern) == [
-                Double.nan.bitPattern, staleNaN.bitPattern, otherNaN.bitPattern, (-0.0).bitPattern,
-            ])
-        #expect(stored[1].isStaleMarker)
-        #expect(!stored[0].isStaleMarker)
-    }
-
-    @Test func failedAppendLeavesTheRestOfTheTransaction() throws {
-        let head = Head()
-        let appender = head.appender()
-        try appender.append(up, timestamp: 2000, value: 1)
-        #expect(throws: StorageError.self) { try appender.append(up, timestamp: 1000, value: 1) }
-        try appender.append(up, timestamp: 3000, value: 3)
-        try appender.commit()
-        #expect(try stored(head) == [Sample(2000, 1), Sample(3000, 3)])
-    }
-
-    @Test func sameTimestampSameValueIsAcceptedSilently() throws {
-        let head = Head()
-        try head.load([(up, [Sample(1000, 1), Sample(2000, .nan)])])
-        let appender = head.appender()
-        try appender.append(up, timestamp: 2000, value: .nan)
-        try appender.append(up, timestamp: 3000, value: 3)
-        try appender.append(up, timestamp: 3000, value: 3)
-        try appender.commit()
-        #expect(try stored(head).map(\.timestamp) == [1000, 2000, 3000])
-        #expect(head.statistics.rejectedSamples.isEmpty)
     }
 
     @Test(arguments: [(Double.nan, staleNaN), (staleNaN, Double.nan), (0.0, -0.0), (1.0, 1.0000000000000002)])
@@ -147,20 +56,6 @@ import VigilTSDB
         #expect(try stored(head) == samples(1000, 3000))
         #expect(
             head.statistics.rejectedSamples == [.outOfOrderSample: 1, .duplicateSampleForTimestamp: 1, .outOfBounds: 1])
-    }
-
-    @Test func conflictsBetweenTransactionsAreDroppedAtCommit() throws {
-        let head = Head()
-        let early = head.appender()
-        let late = head.appender()
-        try early.append(up, timestamp: 1000, value: 1)
-        try early.append(up, timestamp: 5000, value: 5)
-        try late.append(up, timestamp: 2000, value: 2)
-        try late.append(up, timestamp: 6000, value: 6)
-        try early.commit()
-        try late.commit()
-        #expect(try stored(head) == [Sample(1000, 1), Sample(5000, 5), Sample(6000, 6)])
-        #expect(head.statistics.rejectedSamples == [.outOfOrderSample: 1])
     }
 
     @Test func seriesLimit() throws {

@@ -57,30 +57,6 @@ import VigilStorageTestSupport
         #expect(result.allSatisfy { $0.samples == samples(1000, 2000) })
     }
 
-    @Test func rangeAndHintsTrimSamplesAndDropEmptySeries() throws {
-        let head = Head()
-        try head.load([
-            (Labels.metric("m", ["s": "early"]), samples(1000, 2000)),
-            (Labels.metric("m", ["s": "late"]), samples(5000, 6000, 7000)),
-            (Labels.metric("m", ["s": "gap"]), samples(1000, 9000)),
-        ])
-        let all = [matcher(.equal, "__name__", "m")]
-        let querier = head.querier(mint: 2000, maxt: 6000)
-        #expect(
-            try querier.series(all) == [
-                SeriesData(Labels.metric("m", ["s": "early"]), samples(2000)),
-                SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000)),
-            ])
-        #expect(
-            try querier.series(all, hints: SelectHints(start: 3000, end: 10_000))
-                == [SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000))])
-        #expect(try querier.series(all, hints: SelectHints(start: 3000, end: 4000)).isEmpty)
-        #expect(try head.querier(mint: 3000, maxt: 2000).series(all).isEmpty)
-        #expect(try querier.series(all, hints: SelectHints(start: .min, end: .max, limit: 1)).count == 1)
-        // A series whose samples straddle the range without one inside it is left out, labels too.
-        #expect(try head.querier(mint: 3000, maxt: 4000).labelValues(name: "s").values == [])
-    }
-
     @Test func labelNamesAndValues() throws {
         let head = Head()
         try head.load([

@@ -1,0 +1,146 @@
+import Testing
+import VigilModel
+import VigilStorage
+
+/// A storage whose behaviour ``StorageConformance`` checks: any ``Storage`` that also says how many samples
+/// it holds and how many it refused, by reason.
+public protocol StorageUnderTest: Storage {
+    var storedSampleCount: Int { get }
+    var rejectedSampleCounts: [StorageError.Code: Int] { get }
+}
+
+/// The transaction and selection semantics every storage must have (the in-memory storage, the TSDB head):
+/// each check takes a fresh, empty storage and records its expectations with Swift Testing, so that every
+/// implementation's test target runs the same checks instead of a copy of them.
+public enum StorageConformance {
+    static let up = Labels.metric("up", ["job": "node"])
+
+    /// Every sample of `up`, in order.
+    static func stored(_ storage: some StorageUnderTest) throws -> [Sample] {
+        try storage.series(matcher(.equal, "job", "node")).first?.samples ?? []
+    }
+
+    public static func nothingIsVisibleBeforeCommit(_ storage: some StorageUnderTest) throws {
+        let appender = storage.appender()
+        try appender.append(up, timestamp: 1000, value: 1)
+        #expect(try storage.series(matcher(.equal, "job", "node")).isEmpty)
+        #expect(try storage.querier(mint: .min, maxt: .max).labelNames().values.isEmpty)
+        #expect(try storage.querier(mint: .min, maxt: .max).labelValues(name: "job").values.isEmpty)
+        try appender.commit()
+        #expect(try storage.series(matcher(.equal, "job", "node")) == [SeriesData(up, [Sample(1000, 1)])])
+        // A finished appender takes nothing more.
+        #expect(throws: StorageError.self) { try appender.commit() }
+        #expect(throws: StorageError.self) { try appender.append(up, timestamp: 2000, value: 1) }
+    }
+
+    public static func rollbackDropsEverything(_ storage: some StorageUnderTest) throws {
+        let appender = storage.appender()
+        try appender.append(up, timestamp: 1000, value: 1)
+        try appender.append(Labels.metric("other"), timestamp: 1000, value: 2)
+        try appender.rollback()
+        #expect(try storage.series(matcher(.regexMatch, metricNameLabel, ".+")).isEmpty)
+        #expect(storage.storedSampleCount == 0)
+        // The series the rolled-back appends created stay invisible; a later transaction can use them.
+        let next = storage.appender()
+        try next.append(up, timestamp: 500, value: 3)
+        try next.commit()
+        #expect(try stored(storage) == [Sample(500, 3)])
+    }
+
+    public static func commitMakesAllSeriesVisibleAtOnce(_ storage: some StorageUnderTest) throws {
+        let appender = storage.appender()
+        for index in 0..<50 {
+            try appender.append(Labels.metric("m", ["i": "\(index)"]), timestamp: 10, value: Double(index))
+        }
+        #expect(try storage.series(matcher(.equal, metricNameLabel, "m")).isEmpty)
+        try appender.commit()
+        #expect(try storage.series(matcher(.equal, metricNameLabel, "m")).count == 50)
+        #expect(storage.storedSampleCount == 50)
+    }
+
+    public static func referencesAppendWithoutLabels(_ storage: some StorageUnderTest) throws {
+        let first = storage.appender()
+        let ref = try first.append(up, timestamp: 1000, value: 1)
+        try first.append(ref, timestamp: 2000, value: 2)
+        try first.commit()
+        // A reference outlives its appender.
+        let second = storage.appender()
+        try second.append(ref, timestamp: 3000, value: 3)
+        #expect(try second.append(up, timestamp: 4000, value: 4) == ref)
+        try second.commit()
+        #expect(try stored(storage) == [Sample(1000, 1), Sample(2000, 2), Sample(3000, 3), Sample(4000, 4)])
+    }
+
+    public static func failedAppendLeavesTheRestOfTheTransaction(_ storage: some StorageUnderTest) throws {
+        let appender = storage.appender()
+        try appender.append(up, timestamp: 2000, value: 1)
+        #expect(throws: StorageError.self) { try appender.append(up, timestamp: 1000, value: 1) }
+        try appender.append(up, timestamp: 3000, value: 3)
+        try appender.commit()
+        #expect(try stored(storage) == [Sample(2000, 1), Sample(3000, 3)])
+    }
+
+    /// Staleness markers, other NaNs and -0 are stored and returned bit for bit.
+    public static func staleMarkersAndNaNsAreStoredBitForBit(_ storage: some StorageUnderTest) throws {
+        let otherNaN = Double(bitPattern: 0x7ff8_0000_0000_0001)
+        try storage.load([(up, [Sample(1, .nan), Sample(2, staleNaN), Sample(3, otherNaN), Sample(4, -0.0)])])
+        let stored = try stored(storage)
+        #expect(
+            stored.map(\.value.bitPattern) == [
+                Double.nan.bitPattern, staleNaN.bitPattern, otherNaN.bitPattern, (-0.0).bitPattern,
+            ])
+        #expect(stored[1].isStaleMarker)
+        #expect(!stored[0].isStaleMarker)
+    }
+
+    /// Two transactions that each are in order but interleave: the later commit's older sample is dropped
+    /// silently, and the drop is counted (Prometheus's head does the same).
+    public static func conflictsBetweenTransactionsAreDroppedAtCommit(_ storage: some StorageUnderTest) throws {
+        let early = storage.appender()
+        let late = storage.appender()
+        try early.append(up, timestamp: 1000, value: 1)
+        try early.append(up, timestamp: 5000, value: 5)
+        try late.append(up, timestamp: 2000, value: 2)
+        try late.append(up, timestamp: 6000, value: 6)
+        try early.commit()
+        try late.commit()
+        #expect(try stored(storage) == [Sample(1000, 1), Sample(5000, 5), Sample(6000, 6)])
+        #expect(storage.rejectedSampleCounts == [.outOfOrderSample: 1])
+    }
+
+    public static func sameTimestampSameValueIsAcceptedSilently(_ storage: some StorageUnderTest) throws {
+        try storage.load([(up, [Sample(1000, 1), Sample(2000, .nan)])])
+        let appender = storage.appender()
+        try appender.append(up, timestamp: 2000, value: .nan)  // same NaN bits
+        try appender.append(up, timestamp: 3000, value: 3)
+        try appender.append(up, timestamp: 3000, value: 3)  // repeated within the transaction
+        try appender.commit()
+        #expect(try stored(storage).map(\.timestamp) == [1000, 2000, 3000])
+        #expect(storage.rejectedSampleCounts.isEmpty)
+    }
+
+    public static func rangeAndHintsTrimSamplesAndDropEmptySeries(_ storage: some StorageUnderTest) throws {
+        try storage.load([
+            (Labels.metric("m", ["s": "early"]), samples(1000, 2000)),
+            (Labels.metric("m", ["s": "late"]), samples(5000, 6000, 7000)),
+            (Labels.metric("m", ["s": "gap"]), samples(1000, 9000)),
+        ])
+        let all = [matcher(.equal, "__name__", "m")]
+        let querier = try storage.querier(mint: 2000, maxt: 6000)
+        #expect(
+            try querier.series(all) == [
+                SeriesData(Labels.metric("m", ["s": "early"]), samples(2000)),
+                SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000)),
+            ])
+        // Hints narrow the querier's range further, never widen it.
+        #expect(
+            try querier.series(all, hints: SelectHints(start: 3000, end: 10_000))
+                == [SeriesData(Labels.metric("m", ["s": "late"]), samples(5000, 6000))])
+        #expect(try querier.series(all, hints: SelectHints(start: 3000, end: 4000)).isEmpty)
+        #expect(try storage.querier(mint: 3000, maxt: 2000).series(all).isEmpty)
+        // The limit hint caps the series count.
+        #expect(try querier.series(all, hints: SelectHints(start: .min, end: .max, limit: 1)).count == 1)
+        // A series whose samples straddle the range without one inside it is left out, labels too.
+        #expect(try storage.querier(mint: 3000, maxt: 4000).labelValues(name: "s").values == [])
+    }
+}
