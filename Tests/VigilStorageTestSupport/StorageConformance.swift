@@ -143,4 +143,57 @@ public enum StorageConformance {
         // A series whose samples straddle the range without one inside it is left out, labels too.
         #expect(try storage.querier(mint: 3000, maxt: 4000).labelValues(name: "s").values == [])
     }
+
+    /// The label sets the matcher table selects from (each loaded with two samples).
+    public static let matcherDataset: [Labels] = [
+        Labels.metric("up", ["job": "node", "instance": "a"]),
+        Labels.metric("up", ["job": "node", "instance": "b"]),
+        Labels.metric("up", ["job": "gpu", "instance": "a", "zone": "z1"]),
+        Labels.metric("http_requests_total", ["job": "api", "code": "200"]),
+        Labels.metric("http_requests_total", ["job": "api", "code": "500"]),
+        Labels.metric("http_requests_total", ["code": "200"]),
+    ]
+
+    /// Prometheus's selection rules as a table: a name, the matchers, and the indices into
+    /// ``matcherDataset`` they select.
+    public static let matcherCases: [(String, [LabelMatcher], [Int])] = [
+        ("name", [matcher(.equal, "__name__", "up")], [0, 1, 2]),
+        ("name and label", [matcher(.equal, "__name__", "up"), matcher(.equal, "job", "node")], [0, 1]),
+        ("not equal keeps absent", [matcher(.notEqual, "job", "node")], [2, 3, 4, 5]),
+        ("equal empty is absent", [matcher(.equal, "job", "")], [5]),
+        ("not equal empty is present", [matcher(.notEqual, "job", "")], [0, 1, 2, 3, 4]),
+        ("absent zone", [matcher(.equal, "zone", "")], [0, 1, 3, 4, 5]),
+        ("regex prefix", [matcher(.regexMatch, "job", "no.*")], [0, 1]),
+        ("regex prefix with optional", [matcher(.regexMatch, "job", "nodx?e")], [0, 1]),
+        ("regex alternation", [matcher(.regexMatch, "job", "node|gpu")], [0, 1, 2]),
+        ("regex is anchored", [matcher(.regexMatch, "job", "od")], []),
+        ("regex matching empty keeps absent", [matcher(.regexMatch, "job", "|api")], [3, 4, 5]),
+        ("negative regex keeps absent", [matcher(.regexNoMatch, "job", "node|gpu")], [3, 4, 5]),
+        ("dot star is everything", [matcher(.regexMatch, "job", ".*")], [0, 1, 2, 3, 4, 5]),
+        ("dot plus is present", [matcher(.regexMatch, "job", ".+")], [0, 1, 2, 3, 4]),
+        ("not dot plus is absent", [matcher(.regexNoMatch, "job", ".+")], [5]),
+        (
+            "negative regex with name", [matcher(.equal, "__name__", "up"), matcher(.regexNoMatch, "instance", "a")],
+            [1]
+        ),
+        ("unknown label value", [matcher(.equal, "missing", "x")], []),
+        ("unknown label negated", [matcher(.notEqual, "missing", "x")], [0, 1, 2, 3, 4, 5]),
+        ("contradiction", [matcher(.equal, "__name__", "up"), matcher(.equal, "job", "api")], []),
+        (
+            "two matchers on one label", [matcher(.regexMatch, "job", ".+"), matcher(.notEqual, "job", "api")],
+            [0, 1, 2]
+        ),
+        ("no matchers select nothing", [], []),
+    ]
+
+    /// Loads ``matcherDataset`` into `storage` and checks one row of ``matcherCases``.
+    public static func matcherSemantics(
+        _ storage: some StorageUnderTest, _ name: String, _ matchers: [LabelMatcher], _ expected: [Int]
+    ) throws {
+        try storage.load(matcherDataset.map { ($0, samples(1000, 2000)) })
+        let result = try storage.querier(mint: .min, maxt: .max).series(matchers, sorted: true)
+        let want = expected.map { matcherDataset[$0] }.sorted { Labels.compare($0, $1) < 0 }
+        #expect(result.map(\.labels) == want, "\(name)")
+        #expect(result.allSatisfy { $0.samples == samples(1000, 2000) }, "\(name)")
+    }
 }

@@ -7,54 +7,15 @@ import VigilStorageTestSupport
 /// Series selection by matchers, as Prometheus selects: every matcher holds, an absent label is the
 /// empty string, no matchers select nothing.
 @Suite struct SelectTests {
-    static let dataset: [Labels] = [
-        Labels.metric("up", ["job": "node", "instance": "a"]),
-        Labels.metric("up", ["job": "node", "instance": "b"]),
-        Labels.metric("up", ["job": "gpu", "instance": "a", "zone": "z1"]),
-        Labels.metric("http_requests_total", ["job": "api", "code": "200"]),
-        Labels.metric("http_requests_total", ["job": "api", "code": "500"]),
-        Labels.metric("http_requests_total", ["code": "200"]),
-    ]
-
     static func storage() throws -> MemoryStorage {
         let storage = MemoryStorage()
-        try storage.load(series: dataset.map { ($0, samples(1000, 2000)) })
+        try storage.load(series: StorageConformance.matcherDataset.map { ($0, samples(1000, 2000)) })
         return storage
     }
 
-    static let cases: [(String, [LabelMatcher], [Int])] = [
-        ("name", [matcher(.equal, "__name__", "up")], [0, 1, 2]),
-        ("name and label", [matcher(.equal, "__name__", "up"), matcher(.equal, "job", "node")], [0, 1]),
-        ("not equal keeps absent", [matcher(.notEqual, "job", "node")], [2, 3, 4, 5]),
-        ("equal empty is absent", [matcher(.equal, "job", "")], [5]),
-        ("not equal empty is present", [matcher(.notEqual, "job", "")], [0, 1, 2, 3, 4]),
-        ("absent zone", [matcher(.equal, "zone", "")], [0, 1, 3, 4, 5]),
-        ("regex prefix", [matcher(.regexMatch, "job", "no.*")], [0, 1]),
-        ("regex alternation", [matcher(.regexMatch, "job", "node|gpu")], [0, 1, 2]),
-        ("regex is anchored", [matcher(.regexMatch, "job", "od")], []),
-        ("regex matching empty keeps absent", [matcher(.regexMatch, "job", "|api")], [3, 4, 5]),
-        ("negative regex keeps absent", [matcher(.regexNoMatch, "job", "node|gpu")], [3, 4, 5]),
-        ("dot star is everything", [matcher(.regexMatch, "job", ".*")], [0, 1, 2, 3, 4, 5]),
-        ("dot plus is present", [matcher(.regexMatch, "job", ".+")], [0, 1, 2, 3, 4]),
-        (
-            "negative regex with name", [matcher(.equal, "__name__", "up"), matcher(.regexNoMatch, "instance", "a")],
-            [1]
-        ),
-        ("unknown label value", [matcher(.equal, "missing", "x")], []),
-        ("unknown label negated", [matcher(.notEqual, "missing", "x")], [0, 1, 2, 3, 4, 5]),
-        ("contradiction", [matcher(.equal, "__name__", "up"), matcher(.equal, "job", "api")], []),
-        (
-            "two matchers on one label", [matcher(.regexMatch, "job", ".+"), matcher(.notEqual, "job", "api")],
-            [0, 1, 2]
-        ),
-        ("no matchers select nothing", [], []),
-    ]
-
-    @Test(arguments: cases)
+    @Test(arguments: StorageConformance.matcherCases)
     func matcherSemantics(_ name: String, _ matchers: [LabelMatcher], _ expected: [Int]) throws {
-        let result = try Self.storage().querier(mint: .min, maxt: .max).series(matchers, sorted: true)
-        let want = expected.map { Self.dataset[$0] }.sorted { Labels.compare($0, $1) < 0 }
-        #expect(result.map(\.labels) == want, "\(name)")
+        try StorageConformance.matcherSemantics(MemoryStorage(), name, matchers, expected)
     }
 
     @Test func sortedSelectionIsInLabelOrder() throws {
