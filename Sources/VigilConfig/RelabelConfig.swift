@@ -279,7 +279,7 @@ private struct CompiledPattern: @unchecked Sendable {
 }
 
 /// `"text"` with Go's `%q`-like escaping of quotes and backslashes, for messages.
-func quoted(_ text: String) -> String {
+package func quoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

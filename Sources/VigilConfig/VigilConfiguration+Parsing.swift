@@ -20,21 +20,13 @@ extension VigilConfiguration {
     /// and is the directory relative paths are resolved against; otherwise they stay relative to the
     /// working directory. Files the configuration names (secrets, certificates) must exist.
     public static func parse(yaml: String, file: String? = nil) throws(ConfigError) -> VigilConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw ConfigError(yamlError: error, file: file)
-        } catch {
-            throw ConfigError(.syntax, keyPath: "", "\(error)", file: file)
-        }
+        let root = try YAMLCursor.document(yaml, file: file)
         let directory: String? = file.map { file in
             guard let slash = file.lastIndex(of: "/") else { return "." }
             return slash == file.startIndex ? "/" : String(file[..<slash])
         }
         var parser = ConfigParser(file: file, directory: directory)
-        guard let root else { return try parser.configuration(nil) }
-        return try parser.configuration(YAMLCursor(node: root, path: "", file: file))
+        return try parser.configuration(root)
     }
 }
 

@@ -3,29 +3,37 @@ import Yams
 
 /// A node of the YAML tree with its key path, so that every value read and every error raised
 /// knows where it is (`scrape_configs[0].relabel_configs[2].action`, line and column).
-struct YAMLCursor {
-    let node: Node
-    let path: String
-    let file: String?
+package struct YAMLCursor {
+    package let node: Node
+    package let path: String
+    package let file: String?
+
+    package init(node: Node, path: String, file: String?) {
+        self.node = node
+        self.path = path
+        self.file = file
+    }
 
     /// An error located at this node.
-    func error(_ code: ConfigError.Code, _ message: String, at key: String? = nil) -> ConfigError {
+    package func error(_ code: ConfigError.Code, _ message: String, at key: String? = nil) -> ConfigError {
         ConfigError(
             code, keyPath: key.map { join(path, $0) } ?? path, message, line: node.mark?.line,
             column: node.mark?.column, file: file)
     }
 
     /// A plain `~`, `null`, `Null`, `NULL` or nothing: the key is treated as absent, as Prometheus does.
-    var isNull: Bool {
+    package var isNull: Bool {
         guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    func child(_ node: Node, _ key: String) -> YAMLCursor { YAMLCursor(node: node, path: join(path, key), file: file) }
+    package func child(_ node: Node, _ key: String) -> YAMLCursor {
+        YAMLCursor(node: node, path: join(path, key), file: file)
+    }
 
     /// Reads a mapping whose keys must be among `known`; a key in `unsupported` is a Prometheus
     /// setting Vigil does not implement yet. Other keys are typos, reported with a suggestion.
-    func mapping(known: [String], unsupported: [String] = []) throws(ConfigError) -> YAMLMapping {
+    package func mapping(known: [String], unsupported: [String] = []) throws(ConfigError) -> YAMLMapping {
         if isNull { return YAMLMapping(cursor: self, values: [:]) }
         guard case .mapping(let mapping) = node else { throw mismatch("a mapping") }
         var values: [String: YAMLCursor] = [:]
@@ -50,7 +58,7 @@ struct YAMLCursor {
     }
 
     /// A mapping whose keys are data (label names, header names, URL parameters), not schema.
-    func freeMapping() throws(ConfigError) -> [(key: String, value: YAMLCursor)] {
+    package func freeMapping() throws(ConfigError) -> [(key: String, value: YAMLCursor)] {
         if isNull { return [] }
         guard case .mapping(let mapping) = node else { throw mismatch("a mapping") }
         var out: [(String, YAMLCursor)] = []
@@ -64,7 +72,7 @@ struct YAMLCursor {
         return out
     }
 
-    func sequence() throws(ConfigError) -> [YAMLCursor] {
+    package func sequence() throws(ConfigError) -> [YAMLCursor] {
         if isNull { return [] }
         guard case .sequence(let sequence) = node else { throw mismatch("a list") }
         return sequence.enumerated().map { index, element in
@@ -73,19 +81,19 @@ struct YAMLCursor {
     }
 
     /// Any scalar, as its text (`1234` is the string "1234", as Go's YAML decoder gives it).
-    func string() throws(ConfigError) -> String {
+    package func string() throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node else { throw mismatch("a string") }
         return isNull ? "" : scalar.string
     }
 
-    func stringList() throws(ConfigError) -> [String] {
+    package func stringList() throws(ConfigError) -> [String] {
         var out: [String] = []
         for element in try sequence() { out.append(try element.string()) }
         return out
     }
 
     /// YAML 1.1 booleans, as Go's YAML decoder reads them.
-    func bool() throws(ConfigError) -> Bool {
+    package func bool() throws(ConfigError) -> Bool {
         guard case .scalar(let scalar) = node else { throw mismatch("true or false") }
         switch scalar.string.lowercased() {
         case "true", "yes", "on", "y": return true
@@ -95,21 +103,21 @@ struct YAMLCursor {
     }
 
     /// A non-negative integer.
-    func count() throws(ConfigError) -> Int {
+    package func count() throws(ConfigError) -> Int {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string.replacingUnderscores), value >= 0 else {
             throw mismatch("a non-negative integer")
         }
         return value
     }
 
-    func int64() throws(ConfigError) -> Int64 {
+    package func int64() throws(ConfigError) -> Int64 {
         guard case .scalar(let scalar) = node, let value = Int64(scalar.string.replacingUnderscores) else {
             throw mismatch("an integer")
         }
         return value
     }
 
-    func uint64() throws(ConfigError) -> UInt64 {
+    package func uint64() throws(ConfigError) -> UInt64 {
         guard case .scalar(let scalar) = node, let value = UInt64(scalar.string.replacingUnderscores) else {
             throw mismatch("a non-negative integer")
         }
@@ -117,7 +125,7 @@ struct YAMLCursor {
     }
 
     /// A Prometheus duration: `15s`, `1m30s`, `500ms`, `1d`, `0`.
-    func duration() throws(ConfigError) -> Duration {
+    package func duration() throws(ConfigError) -> Duration {
         guard case .scalar(let scalar) = node else { throw mismatch("a duration") }
         guard let milliseconds = PrometheusDuration.milliseconds(scalar.string) else {
             throw error(
@@ -129,7 +137,7 @@ struct YAMLCursor {
     }
 
     /// A byte size in Prometheus's units (`512KiB`, `10MB` = 10 MiB, `1.5GB`, `0`).
-    func byteSize() throws(ConfigError) -> Int64 {
+    package func byteSize() throws(ConfigError) -> Int64 {
         guard case .scalar(let scalar) = node else { throw mismatch("a size") }
         guard let bytes = ByteSize.parse(scalar.string) else {
             throw error(
@@ -141,7 +149,8 @@ struct YAMLCursor {
     }
 
     /// A value from a fixed set, matched exactly.
-    func oneOf<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, lowercased: Bool = false) throws(ConfigError)
+    package func oneOf<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, lowercased: Bool = false)
+        throws(ConfigError)
         -> Value
     where Value.RawValue == String {
         let text = try string()
@@ -150,36 +159,36 @@ struct YAMLCursor {
         throw error(.invalidValue, "\(quoted(text)) is not one of \(choices)")
     }
 
-    func mismatch(_ expected: String) -> ConfigError {
+    package func mismatch(_ expected: String) -> ConfigError {
         error(.invalidValue, "expected \(expected), got \(describe(node))")
     }
 }
 
 /// The keys of one mapping, read by name; absent and null keys read as nil.
-struct YAMLMapping {
-    let cursor: YAMLCursor
-    let values: [String: YAMLCursor]
+package struct YAMLMapping {
+    package let cursor: YAMLCursor
+    package let values: [String: YAMLCursor]
 
-    subscript(key: String) -> YAMLCursor? {
+    package subscript(key: String) -> YAMLCursor? {
         guard let value = values[key], !value.isNull else { return nil }
         return value
     }
 
     /// Whether the key is written at all (even as null).
-    func contains(_ key: String) -> Bool { values[key] != nil }
+    package func contains(_ key: String) -> Bool { values[key] != nil }
 
     /// An error about `key` of this mapping, located at the key's value when present, else at the mapping.
-    func error(_ code: ConfigError.Code, _ key: String, _ message: String) -> ConfigError {
+    package func error(_ code: ConfigError.Code, _ key: String, _ message: String) -> ConfigError {
         if let value = values[key] { return value.error(code, message) }
         return cursor.error(code, message, at: key)
     }
 }
 
 /// `a.b`, `a[0].b`; the root has an empty path.
-func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+package func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
 /// A short rendering of a node for "expected X, got Y" messages.
-func describe(_ node: Node) -> String {
+package func describe(_ node: Node) -> String {
     let text: String
     switch node {
     case .scalar(let scalar):
@@ -221,4 +230,20 @@ private func closest(to key: String, in known: [String]) -> String? {
 extension String {
     /// YAML 1.1 allows `1_000`.
     fileprivate var replacingUnderscores: String { contains("_") ? filter { $0 != "_" } : self }
+}
+
+extension YAMLCursor {
+    /// The root of a YAML document, or nil for an empty one; syntax errors carry libyaml's position.
+    /// Rule files and Alertmanager configurations are read with the same located cursor as `vigil.yml`.
+    package static func document(_ text: String, file: String?) throws(ConfigError) -> YAMLCursor? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(yamlError: error, file: file)
+        } catch {
+            throw ConfigError(.syntax, keyPath: "", "\(error)", file: file)
+        }
+        return root.map { YAMLCursor(node: $0, path: "", file: file) }
+    }
 }
