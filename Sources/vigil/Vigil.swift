@@ -19,7 +19,7 @@ struct Vigil: AsyncParsableCommand {
             """,
         version: VigilVersion.current,
         subcommands: [
-            ServerCommand.self, AgentCommand.self, QueryCommand.self, SMICommand.self, CheckCommand.self,
+            ServerCommand.self, AgentCommand.self, QueryCommand.self, AlertsCommand.self, SMICommand.self, CheckCommand.self,
             TSDBCommand.self, PromQLTestCommand.self, BenchCommand.self,
         ]
     )
