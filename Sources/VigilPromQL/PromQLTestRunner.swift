@@ -615,6 +615,18 @@ private struct RunnerState {
     }
 }
 
+extension PromQLTestRunner {
+    /// A series line in the expanding notation (`name{a="b"} 1+1x3 _ stale`): its labels and one value per
+    /// step, nil where missing. Native-histogram values (`{{...}}`) read as missing. Rule unit tests
+    /// (`promtool test rules`) write their input series in this notation.
+    package static func parseSeriesLine(_ line: String) -> (labels: Labels, values: [Double?])? {
+        RunnerState.parseSeriesLine(line).map { (labels: $0.0, values: $0.1) }
+    }
+
+    /// A sample value as the test DSL writes it: Go float syntax, `Inf`, `NaN`, hex.
+    package static func parseSampleValue(_ text: String) -> Double? { Engine.parseSampleValue(text) }
+}
+
 extension Engine {
     /// A sample value as the test DSL writes it: Go float syntax, `Inf`, `NaN`, hex.
     static func parseSampleValue(_ text: String) -> Double? {
