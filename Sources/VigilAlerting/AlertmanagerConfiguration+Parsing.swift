@@ -135,6 +135,7 @@ struct AlertmanagerConfigParser {
         }
         let defaults = Route(receiver: receiver)
         return try route(cursor, parent: defaults, parentKey: nil, receivers: receivers, intervals: intervals)
+            .numbered().0
     }
 
     private var routeKeys: [String] {

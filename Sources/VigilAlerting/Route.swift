@@ -18,6 +18,8 @@ public struct Route: Sendable, Hashable {
     public var routes: [Route]
     /// Alertmanager's `Route.Key()`: the parent's key, `/`, and this route's matchers (`{}/{severity="critical"}`).
     public var key: String
+    /// The route's position in the tree, depth-first from 0 at the root (two routes may share a key).
+    public var id: Int = 0
 
     public init(
         receiver: String, groupBy: [String] = [], groupByAll: Bool = false, matchers: [LabelMatcher] = [],
@@ -57,6 +59,19 @@ public struct Route: Sendable, Hashable {
     public func groupLabels(of labels: Labels) -> Labels {
         if groupByAll { return labels }
         return Labels(labels.filter { groupBy.contains($0.name) })
+    }
+
+    /// A copy with ``id`` numbered depth-first from `start`; returns the next free number too.
+    func numbered(from start: Int = 0) -> (Route, Int) {
+        var copy = self
+        copy.id = start
+        var next = start + 1
+        copy.routes = routes.map { child in
+            let (numbered, after) = child.numbered(from: next)
+            next = after
+            return numbered
+        }
+        return (copy, next)
     }
 
     /// Every route of the tree, depth-first.
