@@ -168,3 +168,12 @@ import VigilModel
         #expect(String(decoding: receivers.body, as: UTF8.self) == "[{\"name\":\"hooks\"}]\n")
     }
 }
+
+@Suite struct AlertingBenchmarkTests {
+    /// Runs the benchmark small, so it keeps working; the figure comes from `vigil bench`, not from here.
+    @Test func benchmarkRuns() async throws {
+        let count = ProcessInfo.processInfo.environment["VIGIL_ALERTING_BENCH_ALERTS"].flatMap(Int.init) ?? 200
+        let result = try await AlertingBenchmark.run(count: count, nodes: 50)
+        print("alerting benchmark: \(count) alerts, ingest \(result.ingest), flush \(result.flush)")
+    }
+}
