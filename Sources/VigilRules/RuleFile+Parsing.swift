@@ -19,7 +19,7 @@ extension RuleFile {
     /// Prometheus's `rulefmt` (empty or repeated group names, `record`/`alert` exclusivity, invalid names,
     /// expressions that do not parse, templates that do not parse).
     public static func parse(_ text: String, path: String, ignoreUnknownFields: Bool = false) -> ParseResult {
-        var decoder = RuleFileDecoder(path: path, ignoreUnknownFields: ignoreUnknownFields)
+        var decoder = StrictYAMLDecoder(path: path, ignoreUnknownFields: ignoreUnknownFields)
         let root: YAMLCursor?
         do {
             root = try YAMLCursor.document(text, file: path)
@@ -65,17 +65,7 @@ struct DecodedRule {
     }
 }
 
-/// Reads the YAML tree strictly, collecting Go-YAML-style decoding errors rather than stopping at the first.
-struct RuleFileDecoder {
-    let path: String
-    let ignoreUnknownFields: Bool
-    var errors: [RulesError] = []
-
-    init(path: String, ignoreUnknownFields: Bool) {
-        self.path = path
-        self.ignoreUnknownFields = ignoreUnknownFields
-    }
-
+extension StrictYAMLDecoder {
     mutating func decodeFile(_ root: YAMLCursor) -> [DecodedGroup] {
         guard let entries = mapping(root, type: "rulefmt.RuleGroups", known: ["groups"]) else { return [] }
         guard let groupsCursor = entries.first(where: { $0.key == "groups" })?.value else { return [] }
@@ -134,91 +124,6 @@ struct RuleFileDecoder {
         }
         return rule
     }
-
-    // MARK: - primitives
-
-    func position(_ cursor: YAMLCursor) -> (Int, Int)? {
-        let located = cursor.error(.invalidValue, "")
-        guard let line = located.line, let column = located.column else { return nil }
-        return (line, column)
-    }
-
-    mutating func fail(_ cursor: YAMLCursor, _ message: String) {
-        let at = position(cursor)
-        errors.append(RulesError(.syntax, message, file: path, line: at?.0, column: at?.1))
-    }
-
-    mutating func typeError(_ cursor: YAMLCursor, _ type: String) {
-        fail(cursor, "cannot unmarshal \(describeKind(cursor)) into \(type)")
-    }
-
-    func describeKind(_ cursor: YAMLCursor) -> String {
-        if (try? cursor.freeMapping()) != nil { return "!!map" }
-        if (try? cursor.sequence()) != nil { return "!!seq" }
-        if let text = try? cursor.string() { return "!!str `\(text.prefix(20))`" }
-        return "value"
-    }
-
-    /// The entries of a mapping, reporting keys outside `known` (unless unknown keys are ignored).
-    mutating func mapping(_ cursor: YAMLCursor, type: String, known: [String]) -> [(key: String, value: YAMLCursor)]? {
-        if cursor.isNull { return [] }
-        guard let entries = try? cursor.freeMapping() else {
-            typeError(cursor, type)
-            return nil
-        }
-        var seen = Set<String>()
-        var out: [(key: String, value: YAMLCursor)] = []
-        for (key, value) in entries {
-            guard known.contains(key) else {
-                if !ignoreUnknownFields { fail(value, "field \(key) not found in type \(type)") }
-                continue
-            }
-            if !seen.insert(key).inserted {
-                fail(value, "mapping key \(goQuote(key)) already defined")
-                continue
-            }
-            out.append((key, value))
-        }
-        return out
-    }
-
-    mutating func sequence(_ cursor: YAMLCursor) -> [YAMLCursor]? {
-        guard let list = try? cursor.sequence() else {
-            typeError(cursor, "[]")
-            return nil
-        }
-        return list
-    }
-
-    mutating func string(_ cursor: YAMLCursor) -> String? {
-        guard let text = try? cursor.string() else {
-            typeError(cursor, "string")
-            return nil
-        }
-        return text
-    }
-
-    mutating func duration(_ cursor: YAMLCursor) -> Int64? {
-        guard let text = string(cursor) else { return nil }
-        guard let milliseconds = PrometheusDuration.milliseconds(text) else {
-            fail(cursor, "not a valid duration string: \(goQuote(text))")
-            return nil
-        }
-        return milliseconds
-    }
-
-    mutating func labelMap(_ cursor: YAMLCursor) -> [Label] {
-        guard let entries = try? cursor.freeMapping() else {
-            typeError(cursor, "map[string]string")
-            return []
-        }
-        var out: [Label] = []
-        for (key, value) in entries {
-            guard let text = string(value) else { continue }
-            out.append(Label(key, text))
-        }
-        return out
-    }
 }
 
 /// Prometheus's `rulefmt` validation, on decoded groups; every error is collected.
@@ -263,7 +168,8 @@ struct RuleFileValidator {
         var errors: [RulesError] = []
         func add(_ message: String, _ at: (Int, Int)?, alt: (Int, Int)? = nil) {
             var error = RulesError(.invalidRule, message, line: at?.0, column: at?.1)
-            if let alt { error.message = "\(alt.0):\(alt.1): " + message }
+            error.alternateLine = alt?.0
+            error.alternateColumn = alt?.1
             errors.append(error)
         }
         if !rule.record.isEmpty && !rule.alert.isEmpty {

@@ -29,6 +29,9 @@ public struct RulesError: Error, Sendable, Hashable, CustomStringConvertible {
     public var group: String?
     public var ruleIndex: Int?
     public var ruleName: String?
+    /// A second position, printed after the first (the `alert` key when `record` and `alert` clash).
+    var alternateLine: Int?
+    var alternateColumn: Int?
 
     public init(
         _ code: Code, _ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil,
@@ -49,6 +52,7 @@ public struct RulesError: Error, Sendable, Hashable, CustomStringConvertible {
         var text = ""
         if let file, !file.isEmpty { text += file + ": " }
         if let line, let column { text += "\(line):\(column): " }
+        if let alternateLine, let alternateColumn { text += "\(alternateLine):\(alternateColumn): " }
         if let group, let ruleIndex {
             text += "group \(goQuote(group)), rule \(ruleIndex), \(goQuote(ruleName ?? "")): "
         }

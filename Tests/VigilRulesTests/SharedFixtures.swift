@@ -1,0 +1,19 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// `../shared` beside the package root, where the conformance files and fixtures live; nil when absent.
+enum SharedFixtures {
+    static let root: String? = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let shared = url.deletingLastPathComponent().appendingPathComponent("shared").path
+        return FileManager.default.fileExists(atPath: shared) ? shared : nil
+    }()
+
+    static let promtool: String? = root.map { $0 + "/conformance/promtool" }
+
+    static let skipMessage = "../shared is absent beside the package root: shared conformance files not checked"
+}
