@@ -11,64 +11,64 @@
 /// let text = try template.execute(["Labels": ["instance": "node1"]])
 /// ```
 public struct Template: Sendable {
-  /// The template's name, used in error messages.
-  public let name: String
-  let trees: [String: [TemplateNode]]
-  let functions: TemplateFunctions
-  let source: String
+    /// The template's name, used in error messages.
+    public let name: String
+    let trees: [String: [TemplateNode]]
+    let functions: TemplateFunctions
+    let source: String
 
-  /// Parses `text`; throws a ``TemplateError`` with the line and column of the first problem. Every
-  /// function the text calls must be in `functions`.
-  public init(name: String, text: String, functions: TemplateFunctions = .builtins)
-    throws(TemplateError)
-  {
-    var parser = TemplateParser(name: name, text: text, hasFunction: { functions.contains($0) })
-    try parser.parse()
-    self.name = name
-    self.trees = parser.trees
-    self.functions = functions
-    self.source = text
-  }
-
-  /// The names of the templates the text defines (its own name included), sorted.
-  public var definedTemplates: [String] { trees.keys.sorted() }
-
-  /// Executes the template with `data` as dot (and `$`).
-  public func execute(_ data: TemplateValue) throws(TemplateError) -> String {
-    try execute(data, template: nil, overriding: [:])
-  }
-
-  /// Executes the template named `templateName` (the text's own, or one it `define`s), as Go's
-  /// `ExecuteTemplate` does.
-  public func execute(template templateName: String, _ data: TemplateValue) throws(TemplateError)
-    -> String
-  {
-    try execute(data, template: templateName, overriding: [:])
-  }
-
-  /// Executes with some functions replaced for this run (a rule's `query`, bound to its evaluation time).
-  func execute(
-    _ data: TemplateValue, template templateName: String?,
-    overriding overrides: [String: TemplateFunctions.Entry]
-  ) throws(TemplateError) -> String {
-    let executor = TemplateExecutor(template: self, overrides: overrides)
-    try executor.run(template: templateName ?? name, data: data)
-    return executor.output
-  }
-
-  /// Go's line (from 1) and column (bytes from the line start, from 0) of a byte offset.
-  static func lineAndColumn(of position: Int, in source: String) -> (line: Int, column: Int) {
-    var line = 1
-    var lineStart = 0
-    var offset = 0
-    for byte in source.utf8 {
-      if offset >= position { break }
-      if byte == UInt8(ascii: "\n") {
-        line += 1
-        lineStart = offset + 1
-      }
-      offset += 1
+    /// Parses `text`; throws a ``TemplateError`` with the line and column of the first problem. Every
+    /// function the text calls must be in `functions`.
+    public init(name: String, text: String, functions: TemplateFunctions = .builtins)
+        throws(TemplateError)
+    {
+        var parser = TemplateParser(name: name, text: text, hasFunction: { functions.contains($0) })
+        try parser.parse()
+        self.name = name
+        self.trees = parser.trees
+        self.functions = functions
+        self.source = text
     }
-    return (line, position - lineStart)
-  }
+
+    /// The names of the templates the text defines (its own name included), sorted.
+    public var definedTemplates: [String] { trees.keys.sorted() }
+
+    /// Executes the template with `data` as dot (and `$`).
+    public func execute(_ data: TemplateValue) throws(TemplateError) -> String {
+        try execute(data, template: nil, overriding: [:])
+    }
+
+    /// Executes the template named `templateName` (the text's own, or one it `define`s), as Go's
+    /// `ExecuteTemplate` does.
+    public func execute(template templateName: String, _ data: TemplateValue) throws(TemplateError)
+        -> String
+    {
+        try execute(data, template: templateName, overriding: [:])
+    }
+
+    /// Executes with some functions replaced for this run (a rule's `query`, bound to its evaluation time).
+    func execute(
+        _ data: TemplateValue, template templateName: String?,
+        overriding overrides: [String: TemplateFunctions.Entry]
+    ) throws(TemplateError) -> String {
+        let executor = TemplateExecutor(template: self, overrides: overrides)
+        try executor.run(template: templateName ?? name, data: data)
+        return executor.output
+    }
+
+    /// Go's line (from 1) and column (bytes from the line start, from 0) of a byte offset.
+    static func lineAndColumn(of position: Int, in source: String) -> (line: Int, column: Int) {
+        var line = 1
+        var lineStart = 0
+        var offset = 0
+        for byte in source.utf8 {
+            if offset >= position { break }
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = offset + 1
+            }
+            offset += 1
+        }
+        return (line, position - lineStart)
+    }
 }

@@ -5,60 +5,60 @@
 /// ``TemplateError`` made with ``TemplateError/init(_:)``; the executor reports it as Go does:
 /// `error calling NAME: MESSAGE` at the command's position.
 public struct TemplateFunctions: Sendable {
-  public typealias Function = @Sendable ([TemplateValue]) throws(TemplateError) -> TemplateValue
+    public typealias Function = @Sendable ([TemplateValue]) throws(TemplateError) -> TemplateValue
 
-  /// How many arguments a function takes; the executor checks it before the call.
-  public enum Arity: Sendable, Hashable {
-    case exactly(Int)
-    case atLeast(Int)
-  }
-
-  struct Entry: Sendable {
-    var arity: Arity?
-    var body: Function
-    /// Go's `and` / `or` evaluate their arguments lazily.
-    var shortCircuit: ShortCircuit?
-
-    init(arity: Arity?, body: @escaping Function, shortCircuit: ShortCircuit? = nil) {
-      self.arity = arity
-      self.body = body
-      self.shortCircuit = shortCircuit
+    /// How many arguments a function takes; the executor checks it before the call.
+    public enum Arity: Sendable, Hashable {
+        case exactly(Int)
+        case atLeast(Int)
     }
-  }
 
-  enum ShortCircuit: Sendable { case and, or }
+    struct Entry: Sendable {
+        var arity: Arity?
+        var body: Function
+        /// Go's `and` / `or` evaluate their arguments lazily.
+        var shortCircuit: ShortCircuit?
 
-  var entries: [String: Entry]
+        init(arity: Arity?, body: @escaping Function, shortCircuit: ShortCircuit? = nil) {
+            self.arity = arity
+            self.body = body
+            self.shortCircuit = shortCircuit
+        }
+    }
 
-  init(entries: [String: Entry]) {
-    self.entries = entries
-  }
+    enum ShortCircuit: Sendable { case and, or }
 
-  /// A set with `function` added under `name` (replacing one of the same name); the function checks
-  /// its own arguments.
-  public func adding(
-    _ name: String,
-    _ function: @escaping @Sendable ([TemplateValue]) throws(TemplateError) -> TemplateValue
-  ) -> TemplateFunctions {
-    var copy = self
-    copy.entries[name] = Entry(arity: nil, body: function, shortCircuit: nil)
-    return copy
-  }
+    var entries: [String: Entry]
 
-  /// A set with `function` added under `name`; the executor checks the argument count first
-  /// (`wrong number of args for NAME: want 1 got 2`).
-  public func adding(
-    _ name: String, arity: Arity,
-    _ function: @escaping @Sendable ([TemplateValue]) throws(TemplateError) -> TemplateValue
-  ) -> TemplateFunctions {
-    var copy = self
-    copy.entries[name] = Entry(arity: arity, body: function, shortCircuit: nil)
-    return copy
-  }
+    init(entries: [String: Entry]) {
+        self.entries = entries
+    }
 
-  /// Whether a function of that name exists.
-  public func contains(_ name: String) -> Bool { entries[name] != nil }
+    /// A set with `function` added under `name` (replacing one of the same name); the function checks
+    /// its own arguments.
+    public func adding(
+        _ name: String,
+        _ function: @escaping @Sendable ([TemplateValue]) throws(TemplateError) -> TemplateValue
+    ) -> TemplateFunctions {
+        var copy = self
+        copy.entries[name] = Entry(arity: nil, body: function, shortCircuit: nil)
+        return copy
+    }
 
-  /// The names of all functions, sorted.
-  public var names: [String] { entries.keys.sorted() }
+    /// A set with `function` added under `name`; the executor checks the argument count first
+    /// (`wrong number of args for NAME: want 1 got 2`).
+    public func adding(
+        _ name: String, arity: Arity,
+        _ function: @escaping @Sendable ([TemplateValue]) throws(TemplateError) -> TemplateValue
+    ) -> TemplateFunctions {
+        var copy = self
+        copy.entries[name] = Entry(arity: arity, body: function, shortCircuit: nil)
+        return copy
+    }
+
+    /// Whether a function of that name exists.
+    public func contains(_ name: String) -> Bool { entries[name] != nil }
+
+    /// The names of all functions, sorted.
+    public var names: [String] { entries.keys.sorted() }
 }
