@@ -141,7 +141,7 @@ struct TestGroupRun {
         for input in test.inputSeries {
             let line = input.series + " " + input.values
             guard let (labels, values) = PromQLTestRunner.parseSeriesLine(line) else {
-                return [Self.seriesError(line)]
+                return [Self.seriesError(input)]
             }
             for (step, value) in values.enumerated() {
                 if let value { samples.append((labels, start + Int64(step) * interval, value)) }
@@ -239,13 +239,18 @@ struct TestGroupRun {
         return errors
     }
 
-    static func seriesError(_ line: String) -> String {
-        do {
-            _ = try PromQLParser().parse(line)
-        } catch {
-            return "\(error)"
+    /// Why an input series does not load: promtool's parse error of the load line when the series itself
+    /// is not a selector, else which values are wrong.
+    static func seriesError(_ input: RuleUnitTestFile.InputSeries) -> String {
+        if (try? PromQLParser().parse(input.series)) == nil {
+            do {
+                _ = try PromQLParser().parse(input.series + " " + input.values)
+            } catch {
+                return "\(error)"
+            }
+            return "cannot parse input series \(goQuote(input.series))"
         }
-        return "cannot parse input series \(goQuote(line))"
+        return "cannot parse values \(goQuote(input.values)) of input series \(input.series)"
     }
 
     // MARK: - alerts
