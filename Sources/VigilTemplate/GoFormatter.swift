@@ -56,27 +56,34 @@ enum GoFormatter {
     }
 
     private static func decimalDigits(from text: String) -> Digits {
-        var mantissa = Substring(text)
-        var exponent = 0
-        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            mantissa = text[..<e]
-            exponent = Int(text[text.index(after: e)...].replacingOccurrences(of: "+", with: "")) ?? 0
-        }
         var digits: [UInt8] = []
+        digits.reserveCapacity(24)
         var point = 0
         var seenPoint = false
-        for byte in mantissa.utf8 {
-            if byte == UInt8(ascii: ".") {
-                seenPoint = true
-                continue
+        var exponent = 0
+        var exponentSign = 1
+        var inExponent = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "."): seenPoint = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
+            case UInt8(ascii: "-") where inExponent: exponentSign = -1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if inExponent {
+                    exponent = exponent * 10 + Int(byte - UInt8(ascii: "0"))
+                } else {
+                    digits.append(byte - UInt8(ascii: "0"))
+                    if !seenPoint { point += 1 }
+                }
+            default: break
             }
-            digits.append(byte - UInt8(ascii: "0"))
-            if !seenPoint { point += 1 }
         }
-        point += exponent
-        while let first = digits.first, first == 0 {
-            digits.removeFirst()
-            point -= 1
+        point += exponentSign * exponent
+        var leading = 0
+        while leading < digits.count && digits[leading] == 0 { leading += 1 }
+        if leading > 0 {
+            digits.removeFirst(leading)
+            point -= leading
         }
         while let last = digits.last, last == 0 { digits.removeLast() }
         if digits.isEmpty { point = 0 }

@@ -224,7 +224,7 @@ struct TemplateParser {
         if depth > Self.maxDepth { throw failure("max expression depth exceeded", at: peek().position) }
         let savedVariables = variables.count
         defer { variables.removeLast(variables.count - savedVariables) }
-        let position = peek().position
+        let position = peekNonSpace().position
         let pipeline = try pipeline(context, end: .rightDelim)
         if context == "range" { rangeDepth += 1 }
         let (list, next) = try itemList()
