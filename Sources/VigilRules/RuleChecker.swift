@@ -64,6 +64,8 @@ public enum RuleChecker {
                 hasErrors = true
                 text += "  FAILED:\n"
                 for line in RuleFile.describe(result.errors) { text += line + "\n" }
+                // promtool 2.42 ends the file's part with a blank line after errors too.
+                text += "\n"
                 continue
             }
             guard let file = result.file else { continue }

@@ -28,8 +28,9 @@ import VigilRules
                 == #"a.yml: 5:15: group "g", rule 1, "x": could not parse expression: 1:5: parse error: unexpected end of input"#
         )
         #expect(lines[3] == #"a.yml: 6:9: group "g", rule 2, "": one of 'record' or 'alert' must be set"#)
-        #expect(lines[4] == "Checking b.yml")
-        #expect(lines[6].hasPrefix("b.yml: "))
+        #expect(lines[4] == "")
+        #expect(lines[5] == "Checking b.yml")
+        #expect(lines[7].hasPrefix("b.yml: "))
         #expect(report.text.hasSuffix("Checking c.yml\n  SUCCESS: 1 rules found\n\n"))
     }
 
