@@ -94,6 +94,7 @@ import VigilRules
                         ]
 
 
+
             """
         #expect(report.text == expected)
     }

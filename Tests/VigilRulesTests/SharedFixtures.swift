@@ -7,7 +7,8 @@
 /// `../shared` beside the package root, where the conformance files and fixtures live; nil when absent.
 enum SharedFixtures {
     static let root: String? = {
-        var url = URL(fileURLWithPath: #filePath)
+        // Resolved, so that a package that links these sources from elsewhere still finds the checkout.
+        var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         for _ in 0..<3 { url.deleteLastPathComponent() }
         let shared = url.deletingLastPathComponent().appendingPathComponent("shared").path
         return FileManager.default.fileExists(atPath: shared) ? shared : nil
