@@ -42,7 +42,7 @@ extension GoFormatter {
             func number() -> Int? {
                 if index < scalars.count && scalars[index] == "*" {
                     index += 1
-                    if case .int(let value)? = nextArgument() { return Int(clamping: value) }
+                    if case .int(let value)? = nextArgument() { return Int(max(min(value, 1_000_000), -1_000_000)) }
                     out += "%!(BADWIDTH)"
                     return nil
                 }

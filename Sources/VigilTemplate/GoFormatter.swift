@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Go's `fmt` as templates use it: `Sprint`, `Sprintln`, `Sprintf` with the common verbs, `%v` of
 /// every ``TemplateValue``, and `strconv`'s float formatting (`'g'` shortest: `1e+06`, `0.1`, `+Inf`).
@@ -52,7 +58,7 @@ enum GoFormatter {
 
     /// Digits correctly rounded to `count` significant digits.
     static func roundedDigits(_ value: Double, significant count: Int) -> Digits {
-        decimalDigits(from: String(format: "%.*e", max(count, 1) - 1, abs(value)))
+        decimalDigits(from: cFormat("%.*e", max(count, 1) - 1, abs(value)))
     }
 
     private static func decimalDigits(from text: String) -> Digits {
@@ -98,7 +104,7 @@ enum GoFormatter {
         let sign = value.sign == .minus ? "-" : ""
         switch verb {
         case "f", "F":
-            if let precision { return sign + String(format: "%.*f", precision, abs(value)) }
+            if let precision { return sign + cFormat("%.*f", precision, abs(value)) }
             let digits = shortestDigits(value)
             return sign + fixed(digits, decimals: max(digits.digits.count - digits.point, 0))
         case "e", "E":
@@ -168,6 +174,18 @@ enum GoFormatter {
             for index in 0..<decimals { out.append(digit(digits, digits.point + index)) }
         }
         return out
+    }
+
+    /// C's correctly rounded `printf` for one precision and one double (what Go's digits agree with).
+    static func cFormat(_ format: String, _ precision: Int, _ value: Double) -> String {
+        let precision = Int32(min(max(precision, 0), 10_000))
+        var buffer = [CChar](repeating: 0, count: 64)
+        let needed = withVaList([precision, value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+        if needed >= buffer.count {
+            buffer = [CChar](repeating: 0, count: Int(needed) + 1)
+            _ = withVaList([precision, value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+        }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     // MARK: Quoting

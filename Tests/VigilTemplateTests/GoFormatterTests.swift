@@ -51,6 +51,9 @@ struct GoFormatterTests {
         PrintfCase(format: "%0.2f", arguments: [3720.01], expected: "3720.01"),
         PrintfCase(format: "%c%c", arguments: [72, 105], expected: "Hi"),
         PrintfCase(format: "%6.2f%%", arguments: [5.0], expected: "  5.00%"),
+        PrintfCase(format: "%*d|", arguments: [-3, 1], expected: "1  |"),
+        PrintfCase(format: "%.*f", arguments: [1, 2.25], expected: "2.2"),
+        PrintfCase(format: "%", arguments: [], expected: "%!(NOVERB)"),
     ])
     func printf(_ testCase: PrintfCase) throws {
         var text = "{{ printf \(goQuote(testCase.format))"
