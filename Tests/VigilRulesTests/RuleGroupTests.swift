@@ -211,3 +211,68 @@ import VigilStorage
         #expect(nanoseconds / 1_000_000 == ts)
     }
 }
+
+@Suite struct RuleGroupRestoreTests {
+    @Test func restoresForStateFromStorage() throws {
+        let storage = MemoryStorage()
+        let appender = storage.appender()
+        let alertLabels: Labels = ["alertname": "Down", "instance": "a"]
+        // Before the restart: up == 0 since 0; the alert became active at 0 and was last seen at 60s.
+        for minute in 0...20 {
+            try appender.append(["__name__": "up", "instance": "a"], timestamp: Int64(minute) * 60_000, value: 0)
+        }
+        try appender.append(alertLabels.setting("__name__", to: "ALERTS_FOR_STATE"), timestamp: 60_000, value: 0)
+        try appender.commit()
+        var group = try RuleGroup(
+            RuleGroupDefinition(name: "g", rules: [.alerting("Down", expr: "up == 0", for: 900_000)]))
+        group.beginRestore()
+        // Back at 10m: 1m of the 15m `for` had passed; the 9m down do not count.
+        _ = group.evaluate(at: 600_000, on: storage, appendingTo: storage)
+        let count = try group.restoreForState(at: 600_000, from: storage, forGracePeriod: 60_000)
+        #expect(count == 1)
+        #expect(group.rules[0].restored)
+        #expect(group.rules[0].activeAlerts.map(\.activeAt) == [540_000])
+    }
+
+    @Test func shortForIsNotRestoredButMarkedRestored() throws {
+        let storage = MemoryStorage()
+        var group = try RuleGroup(
+            RuleGroupDefinition(name: "g", rules: [.alerting("A", expr: "vector(1)", for: 60_000)]))
+        group.beginRestore()
+        _ = group.evaluate(at: 0, on: storage, appendingTo: storage)
+        #expect(try group.restoreForState(at: 0, from: storage) == 0)
+        #expect(group.rules[0].restored)
+    }
+}
+
+@Suite struct RuleGroupTemplateTests {
+    @Test func annotationsSeeValueExternalLabelsURLAndQuery() throws {
+        let storage = MemoryStorage()
+        let appender = storage.appender()
+        try appender.append(["__name__": "temp", "gpu": "0"], timestamp: 0, value: 91.5)
+        try appender.append(["__name__": "nodes"], timestamp: 0, value: 3)
+        try appender.commit()
+        var group = try RuleGroup(
+            RuleGroupDefinition(
+                name: "g",
+                rules: [
+                    .alerting(
+                        "Hot", expr: "temp > 90", labels: [Label("gpu_label", "gpu-{{ $labels.gpu }}")],
+                        annotations: [
+                            Label("value", "{{ $value }}"), Label("cluster", "{{ $externalLabels.cluster }}"),
+                            Label("url", "{{ $externalURL }}"),
+                            Label("nodes", #"{{ with query "nodes" }}{{ . | first | value }}{{ end }}"#),
+                            Label("broken", "{{ $labels.gpu | nosuchfunction }}"),
+                        ])
+                ]),
+            options: .init(externalLabels: ["cluster": "c1"], externalURL: "http://vigil:9470"))
+        _ = group.evaluate(at: 0, on: storage, appendingTo: storage)
+        let alert = try #require(group.rules[0].activeAlerts.first)
+        #expect(alert.labels["gpu_label"] == "gpu-0")
+        #expect(alert.annotations["value"] == "91.5")
+        #expect(alert.annotations["cluster"] == "c1")
+        #expect(alert.annotations["url"] == "http://vigil:9470")
+        #expect(alert.annotations["nodes"] == "3")
+        #expect(alert.annotations["broken"]?.hasPrefix("<error expanding template: ") == true)
+    }
+}
