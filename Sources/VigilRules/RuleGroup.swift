@@ -102,9 +102,9 @@ public struct RuleGroup: Sendable {
         var evaluation = Evaluation(alertsToSend: [], failures: [])
         for index in rules.indices {
             let ruleStart = clock.now
+            var alerts: [NotifierAlert] = []
             do {
-                let alerts = try evaluateRule(index, at: ts, on: queryable, appendingTo: appendable)
-                evaluation.alertsToSend += alerts
+                try evaluateRule(index, at: ts, on: queryable, appendingTo: appendable, alertsToSend: &alerts)
             } catch {
                 var located = error
                 located.file = file
@@ -115,6 +115,8 @@ public struct RuleGroup: Sendable {
                 rules[index].lastError = located
                 evaluation.failures.append((index, located))
             }
+            // Sent even when appending failed, as Prometheus sends before it appends.
+            evaluation.alertsToSend += alerts
             rules[index].lastEvaluation = ts
             rules[index].evaluationDuration = clock.now - ruleStart
         }
@@ -124,13 +126,13 @@ public struct RuleGroup: Sendable {
     }
 
     private mutating func evaluateRule(
-        _ index: Int, at ts: Int64, on queryable: any Queryable, appendingTo appendable: any Appendable
-    ) throws(RulesError) -> [NotifierAlert] {
+        _ index: Int, at ts: Int64, on queryable: any Queryable, appendingTo appendable: any Appendable,
+        alertsToSend notify: inout [NotifierAlert]
+    ) throws(RulesError) {
         let queryTime = ts - queryOffsetMilliseconds
         let rule = rules[index]
         let vector = try query(rule.expr, at: queryTime, on: queryable)
         var output: [(Labels, Double)] = []
-        var notify: [NotifierAlert] = []
         switch rule.kind {
         case .recording:
             var seen = Set<Labels>()
@@ -209,7 +211,6 @@ public struct RuleGroup: Sendable {
         }
         rules[index].seriesInPreviousEvaluation = written
         if let appendError { throw appendError }
-        return notify
     }
 
     private func query(_ expr: Expr, at time: Int64, on queryable: any Queryable) throws(RulesError)

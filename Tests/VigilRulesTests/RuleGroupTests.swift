@@ -276,3 +276,16 @@ import VigilStorage
         #expect(alert.annotations["broken"]?.hasPrefix("<error expanding template: ") == true)
     }
 }
+
+@Suite struct RuleGroupAppendFailureTests {
+    @Test func appendFailureMarksTheRuleButAlertsStillGoOut() throws {
+        let source = MemoryStorage()
+        let full = MemoryStorage(options: .init(maxSeries: 0))
+        var group = try RuleGroup(RuleGroupDefinition(name: "g", rules: [.alerting("Always", expr: "vector(1)")]))
+        let evaluation = group.evaluate(at: 0, on: source, appendingTo: full)
+        #expect(evaluation.alertsToSend.count == 1)
+        #expect(evaluation.failures.count == 1)
+        #expect(group.rules[0].health == .err)
+        #expect(group.rules[0].activeAlerts.count == 1)
+    }
+}
