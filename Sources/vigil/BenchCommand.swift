@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: "Build with -c release before measuring: swift run -c release vigil bench host",
         subcommands: [
             HostBench.self, GPUBench.self, ExpositionBench.self, ChunksBench.self, ScrapeBench.self,
-            RemoteWriteBench.self, APIBench.self, TSDBBench.self, PromQLBench.self,
+            RemoteWriteBench.self, APIBench.self, TSDBBench.self, PromQLBench.self, RulesBench.self,
         ]
     )
 }
@@ -145,5 +145,80 @@ struct ChunksBench: ParsableCommand {
                 Double(snappy.compressedBytes) / Double(snappy.inputBytes) * 100,
                 snappy.compressMegabytesPerSecond, snappy.decompressMegabytesPerSecond))
         print(String(format: "crc32c: %.0f MB/s", EncodingBenchmark.crc32c(text, seconds: seconds).megabytesPerSecond))
+    }
+}
+
+/// `vigil bench rules`: alerting-rule evaluation over the demo cluster's data, and the notifier's latency.
+struct RulesBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract:
+            "CPU per 15 s round of N alerting rules (plus the built-in pack) over the demo cluster; notifier latency.",
+        discussion: """
+            The data set is the one of `vigil bench promql` (K nodes × 8 GPUs, 1 h of 15 s samples) in a TSDB head; \
+            the rules are generated (thresholds, rate, max_over_time, avg by, predict_linear, histogram_quantile; a \
+            third with `for`), 20 per group at 15 s, and evaluated for M rounds ending at the last sample. Then \
+            --alerts firing alerts are routed and grouped, and the flush at group_wait is timed.
+            Example: vigil bench rules --rules 1000 --rounds 20 --nodes 8
+            """)
+
+    @Option(help: "Generated alerting rules.") var rules = 1000
+    @Option(help: "Evaluation rounds, 15 s apart.") var rounds = 20
+    @Option(help: "Nodes of 8 GPUs (178 series each).") var nodes = 8
+    @Option(help: "Firing alerts for the notifier benchmark (0 to skip it).") var alerts = 10_000
+    @Flag(help: "Leave out the built-in GPU-cluster rule pack.") var noBuiltinRules = false
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        guard rules >= 0, rounds > 0, nodes > 0, alerts >= 0 else {
+            throw ValidationError("--rounds and --nodes must be positive, --rules and --alerts not negative")
+        }
+    }
+
+    func run() async throws {
+        let r = try RulesBenchmark.run(nodes: nodes, rules: rules, rounds: rounds, builtinPack: !noBuiltinRules)
+        let n = alerts > 0 ? try await RulesBenchmark.runNotifier(alerts: alerts) : nil
+        if json {
+            var object: [String: Any] = [
+                "nodes": r.nodes, "series": r.series, "generated_rules": r.generatedRules,
+                "builtin_rules": r.builtinRules, "groups": r.groups, "rounds": r.rounds,
+                "rules_evaluated": r.rulesEvaluated, "rule_failures": r.ruleFailures,
+                "samples_written": r.samplesWritten, "alerts_sent": r.alertsSent, "pending_alerts": r.pendingAlerts,
+                "firing_alerts": r.firingAlerts, "cpu_seconds_per_round": r.cpuSecondsPerRound,
+                "wall_seconds_per_round": r.wallSecondsPerRound, "core_percent_at_15s": r.corePercent(atInterval: 15),
+                "group_p50_ms": r.groupMedianMilliseconds, "group_p99_ms": r.groupP99Milliseconds,
+                "group_max_ms": r.groupMaxMilliseconds,
+            ]
+            if let n {
+                object["notifier_alerts"] = n.alerts
+                object["notifier_ingest_seconds"] = n.ingestSeconds
+                object["notifier_flush_seconds"] = n.flushSeconds
+            }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print(
+            "\(r.generatedRules) generated + \(r.builtinRules) built-in alerting rules in \(r.groups) groups over "
+                + "\(r.series) series (\(r.nodes) nodes × 8 GPUs, \(r.loadedSamples) samples), \(r.rounds) rounds of 15 s"
+        )
+        print(
+            "  \(r.rulesEvaluated) rule evaluations, \(r.ruleFailures) failed; \(r.samplesWritten) samples written; "
+                + "\(r.alertsSent) alerts sent; \(r.firingAlerts) firing and \(r.pendingAlerts) pending at the end")
+        print(
+            String(
+                format: "  cpu:  %.3f s per round = %.2f %% of one core at a 15 s interval (wall %.3f s per round)",
+                r.cpuSecondsPerRound, r.corePercent(atInterval: 15), r.wallSecondsPerRound))
+        print(
+            String(
+                format: "  group evaluation: median %.2f ms, p99 %.2f ms, max %.2f ms", r.groupMedianMilliseconds,
+                r.groupP99Milliseconds, r.groupMaxMilliseconds))
+        if let n {
+            print(
+                String(
+                    format:
+                        "notifier: %d firing alerts routed and grouped in %.3f s; group_wait to notifications computed: %.3f s",
+                    n.alerts, n.ingestSeconds, n.flushSeconds))
+        }
     }
 }
