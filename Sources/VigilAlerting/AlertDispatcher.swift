@@ -44,7 +44,7 @@ public actor AlertDispatcher {
     private var marks: [UInt64: AlertMarks] = [:]
     private var stats: [String: IntegrationStats] = [:]
     private var lastMaintenance: Date
-    private var wakeUp: AsyncStream<Void>.Continuation?
+    private var wakeUp: WakeSignal?
     /// Seconds in [0, 1) for backoff jitter; tests pass a constant.
     private let jitter: @Sendable () -> Double
 
@@ -98,7 +98,20 @@ public actor AlertDispatcher {
                 if case .flush = groups[id]!.timer.alertInserted(startsAt: stored.startsAt, now: now) { wake = true }
             }
         }
-        if wake { wakeUp?.yield() }
+        if wake { wakeUp?.signal() }
+    }
+
+    /// Alertmanager's reload: the new routes, receivers and inhibition rules take over, and every held
+    /// alert is routed again into fresh groups (their group_wait starts over; the notification log keeps
+    /// them from repeating what was already sent). Silences and the notification log stay.
+    public func apply(_ configuration: AlertmanagerConfiguration, integrations factory: IntegrationFactory) {
+        self.configuration = configuration
+        integrations = [:]
+        for receiver in configuration.receivers { integrations[receiver.name] = factory(receiver) }
+        inhibitor = Inhibitor(rules: configuration.inhibitRules)
+        groups = [:]
+        marks = [:]
+        put(Array(alerts.alerts.values))
     }
 
     /// Every alert held, with its fingerprint.
@@ -138,7 +151,7 @@ public actor AlertDispatcher {
     }
 
     /// Removes resolved alerts from the store (Alertmanager's provider GC, every 30 minutes in a server).
-    public func collectResolved() {
+    public func collectResolved() async {
         let now = clock.now()
         for fingerprint in alerts.collectResolved(now: now) {
             inhibitor.forget(fingerprint)
@@ -146,35 +159,31 @@ public actor AlertDispatcher {
         }
         let cutoff = now - retention.timeInterval
         let removed = silences.collect(endedBefore: cutoff)
-        if !removed.isEmpty { Task { [silenceStore] in try? await silenceStore.deleteExpired(before: cutoff) } }
+        if !removed.isEmpty { try? await silenceStore.deleteExpired(before: cutoff) }
     }
 
-    /// Drives the group timers on the clock until the task is cancelled.
+    /// Drives the group timers on the clock until the task is cancelled. Each tick's flushes run as
+    /// child tasks, so that a receiver retrying for minutes never delays another group's timer.
     public func run() async {
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        wakeUp = continuation
+        let signal = WakeSignal()
+        wakeUp = signal
         var lastCollect = clock.now()
-        while !Task.isCancelled {
-            let now = clock.now()
-            let deadline = nextDeadline.map { min($0, now + 30) } ?? now + 30
-            await withTaskGroup(of: Void.self) { race in
-                race.addTask { [clock] in try? await clock.sleep(until: deadline) }
-                race.addTask {
-                    var iterator = stream.makeAsyncIterator()
-                    _ = await iterator.next()
+        await withDiscardingTaskGroup { tasks in
+            while !Task.isCancelled {
+                let now = clock.now()
+                let deadline = nextDeadline.map { min($0, now + 30) } ?? now + 30
+                await signal.wait(until: deadline, on: clock)
+                if Task.isCancelled { break }
+                let tickTime = clock.now()
+                tasks.addTask { await self.flushDue(now: tickTime) }
+                if tickTime.timeIntervalSince(lastCollect) >= 1800 {
+                    lastCollect = tickTime
+                    await collectResolved()
                 }
-                _ = await race.next()
-                race.cancelAll()
             }
-            if Task.isCancelled { break }
-            let tickTime = clock.now()
-            Task { await self.flushDue(now: tickTime) }
-            if tickTime.timeIntervalSince(lastCollect) >= 1800 {
-                lastCollect = tickTime
-                collectResolved()
-            }
+            tasks.cancelAll()
         }
-        continuation.finish()
+        wakeUp = nil
     }
 
     // MARK: pipeline
