@@ -1,17 +1,49 @@
+import Foundation
 import VigilAlerting
+import VigilModel
+import VigilTemplate
 
-/// A configured text field (a template in Alertmanager's configuration) made concrete for one
-/// notification.
+/// A configured text field (a template in Alertmanager's configuration) rendered for one notification
+/// with Go's text/template semantics, Alertmanager's functions and its template data: `.Receiver`,
+/// `.Status`, `.Alerts` (with `.Firing` and `.Resolved`), `.GroupLabels`, `.CommonLabels`,
+/// `.CommonAnnotations` (with `.SortedPairs`, `.Names`, `.Values`), `.ExternalURL`; each alert has
+/// `.Status`, `.Labels`, `.Annotations`, `.StartsAt`, `.EndsAt`, `.GeneratorURL`, `.Fingerprint`.
 ///
-/// Plain text is used as written. Text with template actions (`{{ … }}`) needs the template engine,
-/// which is not wired into the receivers yet: such a field fails the notification with a clear,
-/// non-retryable error rather than sending the raw template.
+/// Not available: `{{ template "slack.default.title" . }}` and the other named templates of
+/// Alertmanager's default.tmpl (an empty field gets those defaults instead), and `KV.Remove`.
 enum NotificationText {
     static func render(_ text: String, field: String, data: NotificationData) throws(NotifyError) -> String {
         guard text.contains("{{") else { return text }
-        throw NotifyError(
-            retryable: false,
-            "\(field) holds a template (\(text.prefix(60))…), which this build does not render yet; "
-                + "leave the field empty for Alertmanager's default or write plain text")
+        do {
+            let template = try Template(name: field, text: text, functions: .alertmanager)
+            return try template.execute(templateData(data))
+        } catch {
+            // A template that does not parse or run fails the same way every time: not retryable.
+            throw NotifyError(retryable: false, "\(field): \(error)")
+        }
+    }
+
+    /// Alertmanager's `template.Data` for a notification.
+    static func templateData(_ data: NotificationData) -> TemplateValue {
+        .map([
+            "Receiver": .string(data.receiver),
+            "Status": .string(data.status.rawValue),
+            "Alerts": .list(
+                data.alerts.map { alert in
+                    .map([
+                        "Status": .string(alert.status.rawValue),
+                        "Labels": TemplateValue(alert.labels),
+                        "Annotations": TemplateValue(alert.annotations),
+                        "StartsAt": .string(GoTime.rfc3339Nano(alert.startsAt)),
+                        "EndsAt": .string(GoTime.rfc3339Nano(alert.endsAt)),
+                        "GeneratorURL": .string(alert.generatorURL),
+                        "Fingerprint": .string(alert.fingerprint),
+                    ])
+                }),
+            "GroupLabels": TemplateValue(data.groupLabels),
+            "CommonLabels": TemplateValue(data.commonLabels),
+            "CommonAnnotations": TemplateValue(data.commonAnnotations),
+            "ExternalURL": .string(data.externalURL),
+        ])
     }
 }

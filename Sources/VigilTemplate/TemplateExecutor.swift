@@ -312,9 +312,13 @@ final class TemplateExecutor {
             case .map(let map):
                 if let found = map[field] {
                     value = found
+                } else if let method = template.functions.mapMethods[field] {
+                    value = method(map)
                 } else {
                     value = TemplateValue.isStringMap(map) ? .string("") : .null
                 }
+            case .list(let list) where template.functions.listMethods[field] != nil:
+                value = template.functions.listMethods[field]!(list)
             case .null:
                 // Go gives the zero value for a field of nil data (printed `<no value>`).
                 return .null

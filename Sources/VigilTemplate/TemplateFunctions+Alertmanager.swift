@@ -46,6 +46,26 @@ extension TemplateFunctions {
             for argument in arguments { _ = try string(argument) }
             return .list(arguments)
         }
-        return TemplateFunctions(entries: entries)
+        var set = TemplateFunctions(entries: entries)
+        // Methods of Alertmanager's template data types: `Alerts.Firing()`/`Resolved()`, `KV.SortedPairs()`,
+        // `KV.Names()`/`Values()` and `Pairs.Names()`/`Values()`.
+        func status(_ wanted: String) -> @Sendable ([TemplateValue]) -> TemplateValue {
+            { alerts in
+                .list(
+                    alerts.filter { if case .map(let alert) = $0 { alert["Status"] == .string(wanted) } else { false } }
+                )
+            }
+        }
+        func field(_ name: String) -> @Sendable ([TemplateValue]) -> TemplateValue {
+            { pairs in .list(pairs.map { if case .map(let pair) = $0 { pair[name] ?? .null } else { .null } }) }
+        }
+        set = set.addingListMethod("Firing", status("firing")).addingListMethod("Resolved", status("resolved"))
+            .addingListMethod("Names", field("Name")).addingListMethod("Values", field("Value"))
+            .addingMapMethod("SortedPairs") { map in
+                .list(map.keys.sorted().map { .map(["Name": .string($0), "Value": map[$0] ?? .null]) })
+            }
+            .addingMapMethod("Names") { map in .list(map.keys.sorted().map { .string($0) }) }
+            .addingMapMethod("Values") { map in .list(map.keys.sorted().map { map[$0] ?? .null }) }
+        return set
     }()
 }

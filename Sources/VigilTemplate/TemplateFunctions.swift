@@ -29,9 +29,33 @@ public struct TemplateFunctions: Sendable {
     enum ShortCircuit: Sendable { case and, or }
 
     var entries: [String: Entry]
+    /// Argument-less methods of lists and maps, reached as fields (`.Alerts.Firing`,
+    /// `.CommonLabels.SortedPairs`): Go's methods on the data types of Alertmanager's template data.
+    /// A map's own key of the same name wins.
+    var listMethods: [String: @Sendable ([TemplateValue]) -> TemplateValue] = [:]
+    var mapMethods: [String: @Sendable ([String: TemplateValue]) -> TemplateValue] = [:]
 
     init(entries: [String: Entry]) {
         self.entries = entries
+    }
+
+    /// A set where `.name` on a list value calls `method` (an argument-less Go method of a slice type).
+    public func addingListMethod(
+        _ name: String, _ method: @escaping @Sendable ([TemplateValue]) -> TemplateValue
+    ) -> TemplateFunctions {
+        var copy = self
+        copy.listMethods[name] = method
+        return copy
+    }
+
+    /// A set where `.name` on a map value without that key calls `method` (an argument-less Go method
+    /// of a map type).
+    public func addingMapMethod(
+        _ name: String, _ method: @escaping @Sendable ([String: TemplateValue]) -> TemplateValue
+    ) -> TemplateFunctions {
+        var copy = self
+        copy.mapMethods[name] = method
+        return copy
     }
 
     /// A set with `function` added under `name` (replacing one of the same name); the function checks

@@ -216,10 +216,24 @@ private func config(port: Int, auth: Bool = false, requireTLS: Bool = false) -> 
         #expect(throws: NotifyError.self) { try notifier?.makeEnvelope(notification()) }
     }
 
-    @Test func templatedFieldFailsClearly() throws {
+    /// Fields are Go templates over Alertmanager's data, methods of its types included.
+    @Test func templatedFieldsRender() throws {
         let notifier = try EmailNotifier(
             config: EmailReceiverConfig(
-                to: "a@b.c", from: "d@e.f", smarthost: "h:25", headers: ["Subject": "{{ .Status }}"]))
+                to: "a@b.c", from: "d@e.f", smarthost: "h:25",
+                headers: [
+                    "Subject":
+                        "[{{ .Status | toUpper }}:{{ len .Alerts.Firing }}] {{ .GroupLabels.SortedPairs.Values | join \" \" }}"
+                ]))
+        let (_, message) = try notifier.makeEnvelope(notification())
+        #expect(
+            message.headers.contains { $0.name == "Subject" && $0.value == "[FIRING:1] Raw c9" }, "\(message.headers)")
+    }
+
+    @Test func aBrokenTemplateFailsClearlyAndIsNotRetried() throws {
+        let notifier = try EmailNotifier(
+            config: EmailReceiverConfig(
+                to: "a@b.c", from: "d@e.f", smarthost: "h:25", headers: ["Subject": "{{ .Status"]))
         do {
             _ = try notifier.makeEnvelope(notification())
             Issue.record("expected an error")
