@@ -146,6 +146,9 @@ public struct DCGMCounterList: Sendable, Equatable {
             Counter(
                 field: "DCGM_FI_DEV_RETIRED_PENDING", kind: .counter, help: "Total number of pages pending retirement."),
             Counter(
+                field: "DCGM_FI_DEV_ROW_REMAP_PENDING", kind: .gauge,
+                help: "Whether remapping of rows is pending (applied at the next GPU reset)."),
+            Counter(
                 field: "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", kind: .counter,
                 help: "Total number of NVLink flow-control CRC errors."),
             Counter(
