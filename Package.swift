@@ -25,6 +25,7 @@ let package = Package(
             url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Core value types: labels, samples, metric families. Standard library only.
@@ -110,7 +111,8 @@ let package = Package(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilStorage", "VigilTSDB", "VigilPromQL", "VigilExposition", "VigilConfig",
-                "VigilScrape", "VigilRemote", "VigilAgent", "VigilCollectors", "VigilGPU",
+                "VigilScrape", "VigilRemote", "VigilAgent", "VigilCollectors", "VigilGPU", "VigilRules", "VigilAlerting",
+                "VigilReceivers", "VigilMeta",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -119,6 +121,35 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Go's text/template semantics with Prometheus's and Alertmanager's functions.
+        .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        // Rule files, recording and alerting rule evaluation, the alert state machine, promtool unit tests.
+        .target(
+            name: "VigilRules",
+            dependencies: ["VigilModel", "VigilStorage", "VigilPromQL", "VigilConfig", "VigilTemplate"],
+            swiftSettings: swiftSettings),
+        // SQLite via GRDB: silences and the notification log (later inventory, users, audit).
+        .target(
+            name: "VigilMeta", dependencies: ["VigilModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        // Alertmanager's core: configuration, routing, grouping, inhibition, silences, notification log, API v2.
+        .target(
+            name: "VigilAlerting", dependencies: ["VigilModel", "VigilConfig"],
+            swiftSettings: swiftSettings),
+        // The integrations behind the notifier (webhook, Slack, e-mail over SMTP) and forwarding to Alertmanagers.
+        .target(
+            name: "VigilReceivers",
+            dependencies: [
+                "VigilAlerting", "VigilModel", "VigilConfig", "VigilTemplate",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         // Log handlers (text, JSON) and their bootstrap, for the executable.
         .target(
             name: "VigilLogging",
@@ -130,7 +161,7 @@ let package = Package(
             name: "VigilBenchmarks",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU", "VigilEncoding", "VigilScrape",
-                "VigilStorage", "VigilConfig", "VigilTSDB", "VigilPromQL",
+                "VigilStorage", "VigilConfig", "VigilTSDB", "VigilPromQL", "VigilRules", "VigilAlerting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,7 +173,7 @@ let package = Package(
             dependencies: [
                 "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
                 "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB", "VigilConfig",
-                "VigilScrape", "VigilRemote", "VigilServer",
+                "VigilScrape", "VigilRemote", "VigilServer", "VigilRules",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -210,6 +241,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilTemplateTests",
+            dependencies: ["VigilTemplate", "VigilModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilRulesTests",
+            dependencies: ["VigilRules", "VigilModel", "VigilStorage", "VigilPromQL", "VigilTestSupport"],
+            exclude: ["RulePack"], swiftSettings: swiftSettings),
+        .testTarget(name: "VigilMetaTests", dependencies: ["VigilMeta", "VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilReceiversTests",
+            dependencies: [
+                "VigilReceivers", "VigilAlerting", "VigilModel", "VigilConfig", "VigilTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilAlertingTests", dependencies: ["VigilAlerting", "VigilModel", "VigilConfig"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilModel"], swiftSettings: swiftSettings),
         .testTarget(
@@ -245,7 +301,7 @@ let package = Package(
             dependencies: [
                 "VigilTestSupport",
                 "VigilServer", "VigilConfig", "VigilModel", "VigilStorage", "VigilPromQL", "VigilExposition",
-                "VigilEncoding", "VigilScrape", "VigilRemote", "VigilTSDB", "VigilGPU",
+                "VigilEncoding", "VigilScrape", "VigilRemote", "VigilTSDB", "VigilGPU", "VigilRules", "VigilAlerting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

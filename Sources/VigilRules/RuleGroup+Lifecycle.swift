@@ -18,18 +18,11 @@ extension RuleGroup {
 }
 
 extension RuleGroup {
-    /// Whether every alerting rule has its `for` state restored (or never needed restoring).
-    public var isRestored: Bool { rules.allSatisfy(\.restored) }
-
     /// Marks the alerting rules as not yet restored: a group new to a starting server writes no
-    /// `ALERTS`/`ALERTS_FOR_STATE` until ``finishRestore()`` (Prometheus writes none before
-    /// `RestoreForState` has run either, so that the first evaluation cannot overwrite the state it is
-    /// about to read).
+    /// `ALERTS`/`ALERTS_FOR_STATE` until ``restoreForState(at:from:outageTolerance:forGracePeriod:)``
+    /// has run after its first evaluation (as in Prometheus, so that the first evaluation cannot
+    /// overwrite the state about to be read).
     public mutating func beginRestore() {
         for index in rules.indices where rules[index].kind == .alerting { rules[index].restored = false }
-    }
-
-    public mutating func finishRestore() {
-        for index in rules.indices { rules[index].restored = true }
     }
 }

@@ -34,6 +34,26 @@ enum GoFloat {
         }
     }
 
+    /// Go's `strconv.FormatFloat(v, 'e', -1, 64)`: `1e+00`, `7.9e+01`, `-2.5e-07` (an alert's `value`
+    /// in `/api/v1/alerts` and `/api/v1/rules`).
+    static func exponentForm(_ value: Double) -> String {
+        if value.isNaN || value.isInfinite {
+            var buffer: [UInt8] = []
+            append(value, to: &buffer, exponentOutsideFixedRange: true)
+            return String(decoding: buffer, as: UTF8.self)
+        }
+        var buffer: [UInt8] = value.sign == .minus ? [UInt8(ascii: "-")] : []
+        if value == 0 {
+            buffer += Array("0e+00".utf8)
+        } else {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digits in
+                let (count, pointPosition) = shortestDigits(of: value.magnitude, into: digits)
+                appendExponentForm(UnsafeBufferPointer(rebasing: digits[0..<count]), pointPosition, to: &buffer)
+            }
+        }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     static func appendDecimal(_ value: UInt64, to buffer: inout [UInt8]) {
         if value < 10 {
             buffer.append(UInt8(truncatingIfNeeded: value) + UInt8(ascii: "0"))

@@ -4,6 +4,7 @@ import NIOCore
 import VigilModel
 import VigilPromQL
 import VigilRemote
+import VigilRules
 import VigilStorage
 
 /// Receives one remote-write request: the raw (snappy-compressed) body and the request's headers. Throws
@@ -52,6 +53,8 @@ public struct PrometheusAPI: Sendable {
     public var ownMetrics: @Sendable () async -> [MetricFamily]
     /// Added by `/federate` to series that lack them (`instance` is always among them, empty by default).
     public var externalLabels: Labels
+    /// The rule groups as they stand, for `/api/v1/rules` and `/api/v1/alerts` (none without rules).
+    public var ruleGroups: @Sendable () async -> [RuleGroupSnapshot]
     /// The current time in milliseconds since the epoch: queries without `time`, `/federate`.
     public var now: @Sendable () -> Int64
     /// How `/-/healthy` and `/-/ready` name the server ("Vigil Server is Healthy.").
@@ -75,6 +78,7 @@ public struct PrometheusAPI: Sendable {
         readiness: ReadinessFlag = ReadinessFlag(ready: true),
         ownMetrics: @escaping @Sendable () async -> [MetricFamily] = { [] },
         externalLabels: Labels = Labels(),
+        ruleGroups: @escaping @Sendable () async -> [RuleGroupSnapshot] = { [] },
         now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
         appName: String = "Vigil Server",
         logger: Logger = Logger(label: "vigil.server.api")
@@ -101,6 +105,7 @@ public struct PrometheusAPI: Sendable {
         self.readiness = readiness
         self.ownMetrics = ownMetrics
         self.externalLabels = externalLabels
+        self.ruleGroups = ruleGroups
         self.now = now
         self.appName = appName
         self.logger = logger
@@ -136,8 +141,8 @@ public struct PrometheusAPI: Sendable {
         }
         router.get("/api/v1/metadata") { try await api.respond($0, $1) { try await api.metricMetadata($0, &$1) } }
         router.get("/api/v1/targets") { try await api.respond($0, $1) { try await api.targetList($0, &$1) } }
-        router.get("/api/v1/rules") { try await api.respond($0, $1) { _, out in out.raw(#"{"groups":[]}"#) } }
-        router.get("/api/v1/alerts") { try await api.respond($0, $1) { _, out in out.raw(#"{"alerts":[]}"#) } }
+        router.get("/api/v1/rules") { try await api.respond($0, $1) { try await api.ruleList($0, &$1) } }
+        router.get("/api/v1/alerts") { try await api.respond($0, $1) { try await api.alertList($0, &$1) } }
         router.get("/api/v1/status/buildinfo") {
             try await api.respond($0, $1) { _, out in api.writeBuildInfo(to: &out) }
         }

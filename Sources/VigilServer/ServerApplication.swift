@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import VigilAlerting
 
 /// Where the server listens.
 public struct ServerListenConfiguration: Sendable, Hashable {
@@ -25,11 +26,13 @@ public struct ServerListenConfiguration: Sendable, Hashable {
 /// Builds the server's HTTP application with the Prometheus API: what `vigil server` runs as the last service
 /// of its group, and what tests call in-process with `app.test(.router)`.
 public func buildServerApplication(
-    api: PrometheusAPI, listen: ServerListenConfiguration = ServerListenConfiguration(), logger: Logger,
+    api: PrometheusAPI, alertmanager: AlertmanagerAPI? = nil,
+    listen: ServerListenConfiguration = ServerListenConfiguration(), logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router()
     addPrometheusAPI(to: router, api: api)
+    if let alertmanager { addAlertmanagerAPI(to: router, api: alertmanager) }
     return Application(
         router: router,
         configuration: ApplicationConfiguration(

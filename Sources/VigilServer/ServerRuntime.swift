@@ -5,12 +5,16 @@ import ServiceLifecycle
 import Synchronization
 import UnixSignals
 import VigilAgent
+import VigilAlerting
 import VigilCollectors
 import VigilConfig
 import VigilGPU
+import VigilMeta
 import VigilModel
 import VigilPromQL
+import VigilReceivers
 import VigilRemote
+import VigilRules
 import VigilScrape
 import VigilStorage
 import VigilTSDB
@@ -29,13 +33,22 @@ public struct ServerOptions: Sendable {
     /// `--enable-admin-api`: deletion, tombstone cleaning and snapshots under `/api/v1/admin/tsdb/`
     /// (Prometheus's `--web.enable-admin-api`); off, they answer 503 as Prometheus does.
     public var adminAPI: Bool
+    /// `--alertmanager-config`: the built-in notifier's routing, receivers and inhibition
+    /// (Alertmanager's format); nil keeps alerts in the API and the UI only.
+    public var alertmanagerConfigPath: String?
+    /// False with `--no-builtin-rules`: only `rule_files` are evaluated.
+    public var builtinRules: Bool
+    /// `--web.external-url`'s equivalent: the prefix of alert generator URLs and `$externalURL`;
+    /// nil derives it from the listen address.
+    public var externalURL: String?
     /// The command line's flags by name, for `/api/v1/status/flags`.
     public var flags: [String: String]
 
     public init(
         configPath: String? = nil, dataDirectory: String? = nil,
         listen: ServerListenConfiguration = ServerListenConfiguration(), demoNodes: Int? = nil,
-        localAgent: Bool = true, adminAPI: Bool = false, flags: [String: String] = [:]
+        localAgent: Bool = true, adminAPI: Bool = false, alertmanagerConfigPath: String? = nil,
+        builtinRules: Bool = true, externalURL: String? = nil, flags: [String: String] = [:]
     ) {
         self.configPath = configPath
         self.dataDirectory = dataDirectory
@@ -43,6 +56,9 @@ public struct ServerOptions: Sendable {
         self.demoNodes = demoNodes
         self.localAgent = localAgent
         self.adminAPI = adminAPI
+        self.alertmanagerConfigPath = alertmanagerConfigPath
+        self.builtinRules = builtinRules
+        self.externalURL = externalURL
         self.flags = flags
     }
 }
@@ -93,6 +109,32 @@ public enum ServerRuntime {
         let appendable: any Appendable = senders.isEmpty ? tsdb : RemoteWriteTee(inner: tsdb, sinks: senders)
         let receiver = RemoteWriteReceiver(appendable: appendable, logger: logger.with(component: "remote-write"))
 
+        // Alerting: the built-in notifier (state in meta.sqlite), external Alertmanagers, the rules.
+        let alertmanagerConfig = try loadAlertmanagerConfiguration(options)
+        let host =
+            options.listen.host == "0.0.0.0" || options.listen.host.isEmpty
+            ? ProcessInfo.processInfo.hostName : options.listen.host
+        let externalURL =
+            options.externalURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(options.listen.port)"
+        let meta = try MetaDatabase(path: dataDirectory + "/meta.sqlite")
+        let dispatcher = AlertDispatcher(
+            configuration: alertmanagerConfig, integrations: ReceiverIntegrations.factory(),
+            silenceStore: MetaSilenceStore(database: meta),
+            notificationLogStore: MetaNotificationLogStore(database: meta),
+            externalURL: externalURL)
+        let forwarder: AlertmanagerForwarder? =
+            config.alerting.alertmanagers.isEmpty
+            ? nil : AlertmanagerForwarder(config: config.alerting, logger: logger.with(component: "notifier"))
+        let rules = RuleManager(
+            queryable: tsdb, appendable: appendable, logger: logger.with(component: "rules")
+        ) { alerts in
+            let now = Date()
+            await dispatcher.put(alerts.map { Self.notifierAlert($0, receivedAt: now) })
+            forwarder?.send(alerts.map(Self.forwardedAlert))
+        }
+        try await rules.apply(
+            ruleFiles(config: config, options: options), options: ruleOptions(config: config, externalURL: externalURL))
+
         let scrapes = ScrapeManager(appendable: appendable, logger: logger.with(component: "scrape"))
         await scrapes.apply(config)
         let ownMetrics: @Sendable () async -> [MetricFamily] = {
@@ -120,12 +162,17 @@ public enum ServerRuntime {
                     SimulatedNodeSource(cluster: cluster, node: node),
                     labels: ["__address__": "\(cluster.nodeNames[node]):\(9471)"], config: scrape)
             }
+            for incident in demoIncidents(nodes: nodes) {
+                cluster.withFleet { $0.inject(incident.fault, node: incident.node, gpu: incident.gpu) }
+            }
             demo = cluster
         }
 
         let readiness = ReadinessFlag(ready: false)
         let reload: @Sendable () async throws -> Void = {
-            try await state.reload(scrapes: scrapes, logger: logger)
+            try await state.reload(
+                scrapes: scrapes, rules: rules, dispatcher: dispatcher, options: options, externalURL: externalURL,
+                logger: logger)
         }
         let startTime = WallClock.nowMilliseconds()
         let retention = config.storage.tsdb.retentionTime
@@ -151,12 +198,16 @@ public enum ServerRuntime {
             readiness: readiness,
             ownMetrics: ownMetrics,
             externalLabels: config.global.externalLabels,
+            ruleGroups: { await rules.snapshots() },
             logger: logger.with(component: "api"))
+        let alertmanagerAPI = AlertmanagerAPI(dispatcher: dispatcher, startedAt: Date())
 
         let listen = options.listen
         let demoNote =
             demo.map { " and a simulated cluster of \($0.nodeNames.count) nodes × \($0.gpusPerNode) GPUs" } ?? ""
-        let app = buildServerApplication(api: api, listen: listen, logger: logger.with(component: "http")) { port in
+        let app = buildServerApplication(
+            api: api, alertmanager: alertmanagerAPI, listen: listen, logger: logger.with(component: "http")
+        ) { port in
             readiness.markReady()
             let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
             announce(
@@ -168,7 +219,10 @@ public enum ServerRuntime {
         }
         var services: [any Service] = [TSDBService(tsdb: tsdb, logger: logger.with(component: "tsdb"))]
         services.append(contentsOf: senders as [any Service])
+        if let forwarder { services.append(forwarder) }
+        services.append(AlertDispatcherService(dispatcher: dispatcher))
         services.append(scrapes)
+        services.append(rules)
         services.append(HangupReloadService(reload: reload, logger: logger))
         services.append(app)
         let group = ServiceGroup(
@@ -176,6 +230,18 @@ public enum ServerRuntime {
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    /// What the simulated cluster of `--demo` starts with, so that the rule pack, the notifier and the
+    /// views have something to show: an application XID (a ticket), a PCIe replay storm, a GPU whose
+    /// cooling fails (heat, then thermal throttling) and a single-bit ECC storm, on different nodes.
+    public static func demoIncidents(nodes: Int) -> [(node: Int, gpu: Int, fault: SimulatedFault)] {
+        [
+            (0, 3, .xid(13)),
+            (1 % nodes, 5, .pcieReplayStorm),
+            (2 % nodes, 0, .coolingFailure),
+            (3 % nodes, 6, .eccSingleBitStorm),
+        ]
     }
 
     static func openTSDB(directory: String, config: TSDBConfig, logger: Logger) throws(StorageError) -> TSDB {
@@ -241,19 +307,36 @@ final class ServerState: Sendable {
     /// Re-reads the configuration file and applies its scrape jobs; a file that does not load leaves
     /// everything as it was and throws why. Settings that need a restart (storage, remote_write) are
     /// logged as such.
-    func reload(scrapes: ScrapeManager, logger: Logger) async throws {
-        guard let configPath else {
-            logger.info("reload: no --config file; nothing to reload")
-            return
-        }
+    func reload(
+        scrapes: ScrapeManager, rules: RuleManager, dispatcher: AlertDispatcher, options: ServerOptions,
+        externalURL: String, logger: Logger
+    ) async throws {
         let fresh: VigilConfiguration
         do {
-            fresh = try VigilConfiguration.load(path: configPath)
+            fresh = try configPath.map(VigilConfiguration.load(path:)) ?? ServerRuntime.defaultConfiguration
         } catch {
             logger.error("reload refused; the running configuration stays", metadata: ["error": "\(error)"])
             throw error
         }
         let previous = configuration
+        let alertmanagerConfig: AlertmanagerConfiguration
+        do {
+            alertmanagerConfig = try ServerRuntime.loadAlertmanagerConfiguration(options)
+        } catch {
+            logger.error(
+                "reload refused: bad Alertmanager configuration; the running one stays", metadata: ["error": "\(error)"]
+            )
+            throw error
+        }
+        do {
+            try await rules.apply(
+                ServerRuntime.ruleFiles(config: fresh, options: options),
+                options: ServerRuntime.ruleOptions(config: fresh, externalURL: externalURL))
+        } catch {
+            logger.error("reload refused: bad rule files; the running rules stay", metadata: ["error": "\(error)"])
+            throw error
+        }
+        await dispatcher.apply(alertmanagerConfig, integrations: ReceiverIntegrations.factory())
         await scrapes.apply(fresh)
         current.withLock { $0 = Current(config: fresh, loadedAt: WallClock.nowMilliseconds()) }
         if fresh.storage != previous.storage || fresh.remoteWrite != previous.remoteWrite
@@ -261,7 +344,7 @@ final class ServerState: Sendable {
         {
             logger.warning("reload: storage, remote_write and local_agent changes take effect at the next start")
         }
-        logger.info("configuration reloaded", metadata: ["file": "\(configPath)"])
+        logger.info("configuration reloaded", metadata: ["file": "\(configPath ?? "<built-in>")"])
     }
 }
 

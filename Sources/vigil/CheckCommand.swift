@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
 import VigilConfig
+import VigilRules
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate configuration files.",
-        subcommands: [CheckConfigCommand.self]
+        abstract: "Validate configuration and rule files.",
+        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self]
     )
 }
 
@@ -43,5 +45,48 @@ struct CheckConfigCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode.failure }
+    }
+}
+
+struct CheckRulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Check Prometheus rule files, as `promtool check rules` does (same output, same exit codes).",
+        discussion: """
+            Every error of every file is printed with its file, line, group and rule; duplicate rules are
+            a lint warning (an error with --lint-fatal). Exit status 1 when a file fails.
+
+            Examples:
+              vigil check rules rules/*.yml
+              vigil check rules --lint none alerts.yml
+            """
+    )
+
+    @Argument(help: "Rule files.")
+    var files: [String]
+
+    @Option(help: ArgumentHelp("Linting: duplicate-rules (default) or none.", valueName: "lint"))
+    var lint = "duplicate-rules"
+
+    @Flag(help: "Make lint warnings fail the check.")
+    var lintFatal = false
+
+    @Flag(help: "Ignore keys the rule file format does not know (newer Prometheus fields).")
+    var ignoreUnknownFields = false
+
+    func validate() throws {
+        guard lint == "duplicate-rules" || lint == "none" else {
+            throw ValidationError("--lint takes duplicate-rules or none, not \"\(lint)\"")
+        }
+    }
+
+    func run() throws {
+        let report = RuleChecker.check(
+            files: files,
+            options: RuleChecker.Options(
+                lintDuplicateRules: lint == "duplicate-rules", lintFatal: lintFatal,
+                ignoreUnknownFields: ignoreUnknownFields))
+        FileHandle.standardOutput.write(Data(report.text.utf8))
+        if !report.passed { throw ExitCode(report.exitCode) }
     }
 }

@@ -21,6 +21,7 @@ struct ServerCommand: AsyncParsableCommand {
               vigil server --demo --demo-nodes 32
               vigil server --config vigil.yml --data-dir /var/lib/vigil --listen 0.0.0.0:9470
               vigil server --no-local-agent --data-dir D      serve only what is imported or received
+              vigil server --alertmanager-config alertmanager.yml   notify: webhook, Slack, e-mail
             """
     )
 
@@ -50,6 +51,21 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var enableAdminAPI = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Route alerts with this Alertmanager configuration (route, receivers, inhibit_rules); without it alerts stay in the API and the UI.",
+            valueName: "file"))
+    var alertmanagerConfig: String?
+
+    @Flag(help: "Do not load the built-in GPU-cluster alert rules (docs/rules.md); only rule_files run.")
+    var noBuiltinRules = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The URL users reach this server at: alert links and $externalURL (default http://HOST:PORT).",
+            valueName: "url"))
+    var externalURL: String?
+
     func validate() throws {
         guard (1...512).contains(demoNodes) else {
             throw ValidationError("--demo-nodes must be 1 to 512, e.g. --demo-nodes 8")
@@ -66,10 +82,15 @@ struct ServerCommand: AsyncParsableCommand {
         ]
         if let config { flags["config"] = config }
         if let dataDir { flags["data-dir"] = dataDir }
+        if let alertmanagerConfig { flags["alertmanager-config"] = alertmanagerConfig }
+        if let externalURL { flags["external-url"] = externalURL }
+        flags["no-builtin-rules"] = String(noBuiltinRules)
         let options = ServerOptions(
             configPath: config, dataDirectory: dataDir,
             listen: ServerListenConfiguration(host: listen.host, port: listen.port),
-            demoNodes: demo ? demoNodes : nil, localAgent: !noLocalAgent, adminAPI: enableAdminAPI, flags: flags)
+            demoNodes: demo ? demoNodes : nil, localAgent: !noLocalAgent, adminAPI: enableAdminAPI,
+            alertmanagerConfigPath: alertmanagerConfig, builtinRules: !noBuiltinRules, externalURL: externalURL,
+            flags: flags)
         do {
             try await ServerRuntime.run(options: options, logger: logger) { lines in
                 // Unbuffered: scripts and tests wait for this line to learn the port.

@@ -109,3 +109,18 @@ import VigilTestSupport
         #expect(result.output.contains("SUCCESS"), "\(result.output)")
     }
 }
+
+extension BuiltinRulePackTests {
+    /// Vigil's own `test rules` gives the same verdict as promtool on the pack, and `check rules` finds
+    /// every rule.
+    @Test func vigilPassesTheSameUnitTests() throws {
+        let directory = try Self.writePack()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = RuleUnitTester.run(files: [directory.appendingPathComponent(Self.unitTestFileName).path])
+        #expect(report.passed, "vigil test rules failed:\n\(report.text)")
+        let check = RuleChecker.check(files: [directory.appendingPathComponent(BuiltinRulePack.gpuClusterFileName).path]
+        )
+        #expect(check.passed, "\(check.text)")
+        #expect(check.files.first?.ruleCount == Self.ruleBodies.count)
+    }
+}

@@ -119,9 +119,13 @@ public final class ChildProcess: @unchecked Sendable {
         throw TestFailure("timed out waiting for \(url):\n\(log)")
     }
 
+    /// SIGTERM, then SIGKILL after 5 s: a child started from a test thread can inherit a signal mask
+    /// that blocks SIGTERM (Python's http.server then never exits).
     public func stop() {
         if process.isRunning {
             process.terminate()
+            for _ in 0..<50 where process.isRunning { usleep(100_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: logPath)
