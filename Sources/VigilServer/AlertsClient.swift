@@ -109,14 +109,30 @@ public struct AlertsClient: Sendable {
         }
     }
 
-    /// A table: state, severity, alert, since, value, labels and whether it is muted; under each alert
-    /// its summary and runbook, indented.
+    /// Labels the table leaves out: shown in their own columns, or describing rather than identifying
+    /// the alert (dcgm-exporter's UUID, bus id, model, driver); `--json` has them all.
+    static let descriptiveLabels: Set<String> = [
+        "alertname", "severity", "UUID", "pci_bus_id", "modelName", "device", "DCGM_FI_DRIVER_VERSION", "Hostname",
+    ]
+
+    /// `7.9e+01` as `79`, `6.666666666666666e-01` as `0.6667`: four significant digits are enough to read.
+    static func shortValue(_ value: String) -> String {
+        guard let number = Double(value) else { return value.isEmpty ? "-" : value }
+        return String(format: "%.4g", number)
+    }
+
+    /// A table, firing alerts first: state, severity, alert, since, value, the identifying labels and
+    /// whether it is muted; under each alert its summary and runbook, indented.
     public static func table(_ alerts: [AlertOverview]) -> String {
         if alerts.isEmpty { return "no alerts\n" }
+        let rank = ["firing": 0, "pending": 1]
+        let alerts = alerts.enumerated().sorted { a, b in
+            (rank[a.element.state] ?? 2, a.offset) < (rank[b.element.state] ?? 2, b.offset)
+        }.map(\.element)
         var rows = [["STATE", "SEVERITY", "ALERT", "SINCE", "VALUE", "LABELS", "NOTIFY"]]
         var details: [[String]] = [[]]
         for alert in alerts {
-            let labels = alert.labels.filter { $0.key != "alertname" && $0.key != "severity" }
+            let labels = alert.labels.filter { !Self.descriptiveLabels.contains($0.key) }
                 .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             var notify = "notified"
             if !alert.silencedBy.isEmpty { notify = "silenced by " + alert.silencedBy.joined(separator: ",") }
@@ -126,7 +142,7 @@ public struct AlertsClient: Sendable {
             if alert.state == "pending" { notify = "-" }
             rows.append([
                 alert.state, alert.severity.isEmpty ? "-" : alert.severity, alert.name, alert.activeAt,
-                alert.value.isEmpty ? "-" : alert.value, labels, notify,
+                Self.shortValue(alert.value), labels, notify,
             ])
             var lines: [String] = []
             if let summary = alert.annotations["summary"] { lines.append("summary: " + summary) }
