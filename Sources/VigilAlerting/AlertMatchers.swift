@@ -112,7 +112,7 @@ public enum AlertMatchers {
 
     /// Alertmanager's `Matcher.String()`: `name="value"` with Go's `%q` quoting.
     public static func format(_ matcher: LabelMatcher) -> String {
-        matcher.name + matcher.kind.rawValue + goQuote(matcher.value)
+        matcher.name + matcher.kind.rawValue + GoQuote.quote(matcher.value)
     }
 
     /// Alertmanager's matcher order (`labels.Matchers.Less`): by name, then value, then type.
@@ -124,27 +124,6 @@ public enum AlertMatchers {
             return order[$0.kind, default: 0] < order[$1.kind, default: 0]
         }
     }
-}
-
-/// Go's `strconv.Quote` for the characters label values hold.
-func goQuote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }
 
 extension String {

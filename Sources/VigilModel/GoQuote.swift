@@ -1,11 +1,11 @@
-/// Go's `%q` (`strconv.Quote`), which Prometheus's API messages use for the values they quote:
-/// `cannot parse "x" to a valid timestamp`, `invalid label name: "\xff"`.
-enum GoQuote {
+/// Go's `%q` (`strconv.Quote`), which Prometheus's and Alertmanager's messages use for the values they
+/// quote: `cannot parse "x" to a valid timestamp`, `invalid label name: "\xff"`, `group "g", rule 1, "x"`.
+public enum GoQuote {
     /// Quotes a string; Swift strings are valid UTF-8, so only escapes and non-printable runes change.
-    static func quote(_ text: String) -> String { quote(bytes: Array(text.utf8)) }
+    public static func quote(_ text: String) -> String { quote(bytes: Array(text.utf8)) }
 
     /// Quotes bytes that need not be valid UTF-8: an invalid byte is written `\xNN`, as Go does.
-    static func quote(bytes: [UInt8]) -> String {
+    public static func quote(bytes: [UInt8]) -> String {
         var out = "\""
         var index = 0
         while index < bytes.count {

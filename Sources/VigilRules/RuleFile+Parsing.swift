@@ -216,14 +216,14 @@ struct RuleFileValidator {
                 do throws(TemplateError) {
                     try RuleTemplateExpander.validate(name: name, text: label.value)
                 } catch {
-                    add("label \(goQuote(label.name)): \(error)", nil)
+                    add("label \(GoQuote.quote(label.name)): \(error)", nil)
                 }
             }
             for annotation in rule.annotations {
                 do throws(TemplateError) {
                     try RuleTemplateExpander.validate(name: name, text: annotation.value)
                 } catch {
-                    add("annotation \(goQuote(annotation.name)): \(error)", nil)
+                    add("annotation \(GoQuote.quote(annotation.name)): \(error)", nil)
                 }
             }
         }

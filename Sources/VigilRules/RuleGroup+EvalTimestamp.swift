@@ -3,11 +3,7 @@ import VigilModel
 extension RuleGroup {
     /// Prometheus's group hash: xxHash64 of the label set `{file, name}` (`name\xffvalue\xff` per label).
     public static func hash(name: String, file: String) -> UInt64 {
-        var bytes: [UInt8] = []
-        for (labelName, value) in [("file", file), ("name", name)] {
-            bytes += Array(labelName.utf8) + [0xff] + Array(value.utf8) + [0xff]
-        }
-        return XXHash64.hash(bytes)
+        Labels([Label("file", file), Label("name", name)]).prometheusHash
     }
 
     /// The evaluation time at or before `startNanoseconds` on this group's grid (Prometheus's

@@ -114,7 +114,7 @@ extension StrictYAMLDecoder {
             case "start_timestamp":
                 guard let text = string(value) else { continue }
                 guard let ms = StartTimestamp.milliseconds(text) else {
-                    fail(value, "cannot parse start_timestamp \(goQuote(text)): use RFC3339 or Unix seconds")
+                    fail(value, "cannot parse start_timestamp \(GoQuote.quote(text)): use RFC3339 or Unix seconds")
                     continue
                 }
                 group.startTimestampMilliseconds = ms

@@ -248,9 +248,9 @@ struct TestGroupRun {
             } catch {
                 return "\(error)"
             }
-            return "cannot parse input series \(goQuote(input.series))"
+            return "cannot parse input series \(GoQuote.quote(input.series))"
         }
-        return "cannot parse values \(goQuote(input.values)) of input series \(input.series)"
+        return "cannot parse values \(GoQuote.quote(input.values)) of input series \(input.series)"
     }
 
     // MARK: - alerts
@@ -309,7 +309,7 @@ struct TestGroupRun {
 
     /// `labels.Labels.String()`: `{a="1", b="2"}` with Go quoting.
     static func goLabels(_ labels: Labels) -> String {
-        "{" + labels.map { "\($0.name)=\(goQuote($0.value))" }.joined(separator: ", ") + "}"
+        "{" + labels.map { "\($0.name)=\(GoQuote.quote($0.value))" }.joined(separator: ", ") + "}"
     }
 
     // MARK: - PromQL expressions
@@ -320,7 +320,7 @@ struct TestGroupRun {
         let timeText = PrometheusDuration.format(milliseconds: exprTest.evalTimeMilliseconds)
         if exprTest.expectedSamples.contains(where: { $0.histogram != nil }) {
             skipped.append(
-                "expr: \(goQuote(exprTest.expr)), time: \(timeText): native-histogram expectations are not evaluated")
+                "expr: \(GoQuote.quote(exprTest.expr)), time: \(timeText): native-histogram expectations are not evaluated")
             return nil
         }
         var got: [(Labels, Double)] = []
@@ -332,14 +332,14 @@ struct TestGroupRun {
             default: throw RulesError(.evaluation, "rule result is not a vector or scalar")
             }
         } catch {
-            return "    expr: \(goQuote(exprTest.expr)), time: \(timeText), err: \(error)"
+            return "    expr: \(GoQuote.quote(exprTest.expr)), time: \(timeText), err: \(error)"
         }
         var expected: [(Labels, Double)] = []
         for sample in exprTest.expectedSamples {
             guard let labels = Self.parseMetric(sample.labels) else {
-                var message = "labels \(goQuote(sample.labels))"
+                var message = "labels \(GoQuote.quote(sample.labels))"
                 do { _ = try PromQLParser().parse(sample.labels) } catch { message += ": \(error)" }
-                return "    expr: \(goQuote(exprTest.expr)), time: \(timeText), err: \(message)"
+                return "    expr: \(GoQuote.quote(exprTest.expr)), time: \(timeText), err: \(message)"
             }
             expected.append((labels, sample.value))
         }
@@ -351,7 +351,7 @@ struct TestGroupRun {
             && zip(expected, got).allSatisfy { e, g in e.0 == g.0 && Self.equal(e.1, g.1, fuzzy: fuzzy) }
         if same { return nil }
         return
-            "    expr: \(goQuote(exprTest.expr)), time: \(timeText),\n        exp: \(Self.describe(expected))\n        got: \(Self.describe(got))"
+            "    expr: \(GoQuote.quote(exprTest.expr)), time: \(timeText),\n        exp: \(Self.describe(expected))\n        got: \(Self.describe(got))"
     }
 
     static func describe(_ samples: [(Labels, Double)]) -> String {

@@ -1,3 +1,5 @@
+import VigilModel
+
 /// The error of the rules module: a rule file that does not read or validate, a rule that fails to
 /// evaluate, or a unit-test file that is wrong — with the file, the position (line:column), the group and
 /// the rule it is about, printed in promtool's wording.
@@ -54,29 +56,8 @@ public struct RulesError: Error, Sendable, Hashable, CustomStringConvertible {
         if let line, let column { text += "\(line):\(column): " }
         if let alternateLine, let alternateColumn { text += "\(alternateLine):\(alternateColumn): " }
         if let group, let ruleIndex {
-            text += "group \(goQuote(group)), rule \(ruleIndex), \(goQuote(ruleName ?? "")): "
+            text += "group \(GoQuote.quote(group)), rule \(ruleIndex), \(GoQuote.quote(ruleName ?? "")): "
         }
         return text + message
     }
-}
-
-/// A string quoted as Go's `%q` does for printable text.
-func goQuote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }

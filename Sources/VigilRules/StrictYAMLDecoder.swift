@@ -72,7 +72,7 @@ struct StrictYAMLDecoder {
                 continue
             }
             if !seen.insert(key).inserted {
-                fail(value, "mapping key \(goQuote(key)) already defined")
+                fail(value, "mapping key \(GoQuote.quote(key)) already defined")
                 continue
             }
             out.append((key, value))
@@ -99,7 +99,7 @@ struct StrictYAMLDecoder {
     mutating func duration(_ cursor: YAMLCursor) -> Int64? {
         guard let text = string(cursor) else { return nil }
         guard let milliseconds = PrometheusDuration.milliseconds(text) else {
-            fail(cursor, "not a valid duration string: \(goQuote(text))")
+            fail(cursor, "not a valid duration string: \(GoQuote.quote(text))")
             return nil
         }
         return milliseconds

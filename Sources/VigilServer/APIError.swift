@@ -1,4 +1,5 @@
 import Hummingbird
+import VigilModel
 import VigilPromQL
 import VigilStorage
 

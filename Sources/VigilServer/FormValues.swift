@@ -1,3 +1,5 @@
+import VigilModel
+
 /// The parameters of a request, as Go's `http.Request.Form` holds them: the URL query followed by an
 /// `application/x-www-form-urlencoded` body, keys and values unescaped (`+` is a space).
 ///

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import VigilModel
 
 /// Runs PromQL against a Prometheus-compatible server (`vigil query`): an instant query, or a range query,
 /// answered as the server's JSON and as a table for a terminal.

@@ -1,3 +1,5 @@
+import VigilModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -191,33 +193,7 @@ enum GoFormatter {
     // MARK: Quoting
 
     /// `strconv.Quote`.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{07}": out += "\\a"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{0B}": out += "\\v"
-            default:
-                if isPrintable(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else if scalar.value < 0x80 {
-                    out += "\\x" + hex(scalar.value, width: 2)
-                } else if scalar.value < 0x10000 {
-                    out += "\\u" + hex(scalar.value, width: 4)
-                } else {
-                    out += "\\U" + hex(scalar.value, width: 8)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { GoQuote.quote(text) }
 
     static func hex(_ value: UInt32, width: Int) -> String {
         let digits = String(value, radix: 16)

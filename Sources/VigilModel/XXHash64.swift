@@ -1,6 +1,6 @@
-/// xxHash64 with seed 0 (what Prometheus's `labels.Hash` uses via cespare/xxhash), so that group
-/// evaluation offsets match Prometheus's for the same group name and file.
-enum XXHash64 {
+/// xxHash64 with seed 0 (what Prometheus's `labels.Hash` uses via cespare/xxhash): rule groups'
+/// evaluation offsets and `limit_ratio`'s choice of series depend on it matching Prometheus's.
+public enum XXHash64 {
     private static let p1: UInt64 = 11_400_714_785_074_694_791
     private static let p2: UInt64 = 14_029_467_366_897_019_727
     private static let p3: UInt64 = 1_609_587_929_392_839_161
@@ -17,7 +17,7 @@ enum XXHash64 {
         (acc ^ round(0, val)) &* p1 &+ p4
     }
 
-    static func hash(_ bytes: [UInt8]) -> UInt64 {
+    public static func hash(_ bytes: [UInt8]) -> UInt64 {
         let n = bytes.count
         func u64(_ i: Int) -> UInt64 {
             var v: UInt64 = 0
@@ -73,5 +73,19 @@ enum XXHash64 {
         h = h &* p3
         h ^= h >> 32
         return h
+    }
+}
+
+extension Labels {
+    /// Prometheus's `labels.Labels.Hash()`: xxHash64 over `name 0xff value 0xff` for every label in order.
+    public var prometheusHash: UInt64 {
+        var bytes: [UInt8] = []
+        for label in self {
+            bytes.append(contentsOf: label.name.utf8)
+            bytes.append(0xff)
+            bytes.append(contentsOf: label.value.utf8)
+            bytes.append(0xff)
+        }
+        return XXHash64.hash(bytes)
     }
 }

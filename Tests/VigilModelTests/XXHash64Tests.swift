@@ -1,6 +1,5 @@
 import Testing
-
-@testable import VigilRules
+import VigilModel
 
 @Suite struct XXHash64Tests {
     /// Published xxHash64 vectors (seed 0), covering the short and the 32-byte-stripe paths.
