@@ -401,68 +401,13 @@ struct AlertmanagerConfigParser {
 
     // MARK: HTTP client
 
+    /// `http_config`, read as `vigil.yml` reads its HTTP client settings.
     func httpConfig(_ cursor: YAMLCursor, defaults: HTTPClientConfig) throws(ConfigError) -> HTTPClientConfig {
-        let map = try cursor.mapping(
-            known: [
-                "basic_auth", "authorization", "tls_config", "follow_redirects", "enable_http2", "bearer_token",
-                "bearer_token_file",
-            ],
-            unsupported: ["oauth2", "proxy_url", "proxy_from_environment", "no_proxy", "proxy_connect_header"])
-        var client = defaults
-        if let value = map["follow_redirects"] { client.followRedirects = try value.bool() }
-        if let value = map["enable_http2"] { client.enableHTTP2 = try value.bool() }
-        if let value = map["tls_config"] { client.tlsConfig = try tlsConfig(value) }
-        if let value = map["basic_auth"] {
-            let auth = try value.mapping(known: ["username", "password", "password_file"])
-            var basic = BasicAuth(username: try auth["username"]?.string() ?? "")
-            basic.password = try auth["password"]?.string()
-            basic.passwordFile = try auth["password_file"]?.string()
-            if basic.password != nil && basic.passwordFile != nil {
-                throw auth.error(
-                    .invalidValue, "password_file",
-                    "at most one of basic_auth password & password_file must be configured")
-            }
-            client.basicAuth = basic
-        }
-        if let value = map["authorization"] {
-            let auth = try value.mapping(known: ["type", "credentials", "credentials_file"])
-            var authorization = Authorization()
-            if let type = auth["type"] { authorization.type = try type.string() }
-            authorization.credentials = try auth["credentials"]?.string()
-            authorization.credentialsFile = try auth["credentials_file"]?.string()
-            client.authorization = authorization
-        }
-        if map["bearer_token"] != nil || map["bearer_token_file"] != nil {
-            if client.authorization != nil || client.basicAuth != nil {
-                throw map.error(
-                    .invalidValue, "bearer_token", "at most one of basic_auth, bearer_token & authorization may be set")
-            }
-            client.authorization = Authorization(
-                credentials: try map["bearer_token"]?.string(), credentialsFile: try map["bearer_token_file"]?.string())
-        }
-        if client.basicAuth != nil && client.authorization != nil {
-            throw map.error(
-                .invalidValue, "authorization", "at most one of basic_auth & authorization must be configured")
-        }
-        return client
+        try HTTPClientConfig.parse(cursor, defaults: defaults, file: cursor.file)
     }
 
     func tlsConfig(_ cursor: YAMLCursor) throws(ConfigError) -> TLSConfig {
-        let map = try cursor.mapping(
-            known: ["ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"],
-            unsupported: ["ca", "cert", "key", "min_version", "max_version"])
-        var tls = TLSConfig()
-        tls.caFile = try map["ca_file"]?.string()
-        tls.certFile = try map["cert_file"]?.string()
-        tls.keyFile = try map["key_file"]?.string()
-        if let value = map["server_name"] { tls.serverName = try value.string() }
-        if let value = map["insecure_skip_verify"] { tls.insecureSkipVerify = try value.bool() }
-        if (tls.certFile == nil) != (tls.keyFile == nil) {
-            throw map.error(
-                .missingKey, tls.certFile == nil ? "cert_file" : "key_file",
-                "a client certificate (cert_file) and its key (key_file) go together")
-        }
-        return tls
+        try TLSConfig.parse(cursor, file: cursor.file)
     }
 
     // MARK: values

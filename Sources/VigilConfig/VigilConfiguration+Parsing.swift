@@ -21,11 +21,7 @@ extension VigilConfiguration {
     /// working directory. Files the configuration names (secrets, certificates) must exist.
     public static func parse(yaml: String, file: String? = nil) throws(ConfigError) -> VigilConfiguration {
         let root = try YAMLCursor.document(yaml, file: file)
-        let directory: String? = file.map { file in
-            guard let slash = file.lastIndex(of: "/") else { return "." }
-            return slash == file.startIndex ? "/" : String(file[..<slash])
-        }
-        var parser = ConfigParser(file: file, directory: directory)
+        var parser = ConfigParser(file: file)
         return try parser.configuration(root)
     }
 }
@@ -99,8 +95,16 @@ private let reservedHeaders: Set<String> = [
 /// Walks the YAML tree section by section, filling defaults and validating as Prometheus does.
 struct ConfigParser {
     let file: String?
-    /// The directory relative paths are resolved against; nil keeps them as written.
+    /// The directory relative paths are resolved against (the file's); nil keeps them as written.
     let directory: String?
+
+    init(file: String?) {
+        self.file = file
+        directory = file.map { file in
+            guard let slash = file.lastIndex(of: "/") else { return "." }
+            return slash == file.startIndex ? "/" : String(file[..<slash])
+        }
+    }
 
     mutating func configuration(_ cursor: YAMLCursor?) throws(ConfigError) -> VigilConfiguration {
         var config = VigilConfiguration()
@@ -670,4 +674,26 @@ private func isValidGlobPath(_ path: String) -> Bool {
 private func isValidFileSDPath(_ path: String) -> Bool {
     guard isValidGlobPath(path) else { return false }
     return [".json", ".yml", ".yaml", ".JSON", ".YML", ".YAML"].contains { path.hasSuffix($0) }
+}
+
+extension HTTPClientConfig {
+    /// An `http_config` block (Alertmanager's name for Prometheus's HTTP client settings) read with the
+    /// same rules as in `vigil.yml`: auth, TLS and their validation; files resolved against `file`'s
+    /// directory and required to exist.
+    package static func parse(
+        _ cursor: YAMLCursor, defaults: HTTPClientConfig, file: String?
+    ) throws(ConfigError) -> HTTPClientConfig {
+        let parser = ConfigParser(file: file)
+        let map = try cursor.mapping(
+            known: httpClientKeys, unsupported: Unsupported.httpClient + ["proxy_connect_header"])
+        return try parser.httpClient(map, defaults: defaults)
+    }
+}
+
+extension TLSConfig {
+    /// A `tls_config` block read as in `vigil.yml` (files resolved against `file`'s directory and required
+    /// to exist).
+    package static func parse(_ cursor: YAMLCursor, file: String?) throws(ConfigError) -> TLSConfig {
+        try ConfigParser(file: file).tlsConfig(cursor)
+    }
 }
