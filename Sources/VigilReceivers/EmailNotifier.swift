@@ -10,6 +10,8 @@ import VigilConfig
 /// of inline CSS, is not reproduced) unless `text`/`html` are configured.
 public struct EmailNotifier: Notifier {
     public let config: EmailReceiverConfig
+    /// What `{{ template "name" . }}` in a field reaches.
+    public let templates: NotificationTemplates
     let host: String
     let port: Int
     let timeout: TimeAmount
@@ -17,7 +19,7 @@ public struct EmailNotifier: Notifier {
 
     /// Fails (not retryable) when `smarthost` is not `host:port`. `now` dates the messages.
     public init(
-        config: EmailReceiverConfig, timeout: Duration = .seconds(30),
+        config: EmailReceiverConfig, templates: NotificationTemplates = .defaults, timeout: Duration = .seconds(30),
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(NotifyError) {
         guard let (host, port) = Self.hostAndPort(config.smarthost) else {
@@ -25,6 +27,7 @@ public struct EmailNotifier: Notifier {
                 retryable: false, "smarthost \"\(config.smarthost)\" is not host:port (e.g. smtp.example.org:587)")
         }
         self.config = config
+        self.templates = templates
         self.host = host
         self.port = port
         self.timeout = .nanoseconds(
@@ -54,8 +57,8 @@ public struct EmailNotifier: Notifier {
 
     /// The envelope and message for `notification`.
     func makeEnvelope(_ notification: NotificationData) throws(NotifyError) -> (SMTPEnvelope, EmailMessage) {
-        let to = try NotificationText.render(config.to, field: "to", data: notification)
-        let fromText = try NotificationText.render(config.from, field: "from", data: notification)
+        let to = try NotificationText.render(config.to, field: "to", data: notification, templates: templates)
+        let fromText = try NotificationText.render(config.from, field: "from", data: notification, templates: templates)
         guard let from = EmailMessage.address(fromText) else {
             throw NotifyError(retryable: false, "from \"\(fromText)\" is not an e-mail address")
         }
@@ -72,14 +75,19 @@ public struct EmailNotifier: Notifier {
         for (name, value) in config.headers { configured[Self.canonical(name)] = value }
         var headers: [(name: String, value: String)] = []
         let subject = try configured["Subject"].map { value throws(NotifyError) in
-            try NotificationText.render(value, field: "headers.Subject", data: notification)
+            try NotificationText.render(value, field: "headers.Subject", data: notification, templates: templates)
         }
         headers.append(("Subject", subject ?? AlertmanagerDefaults.subject(notification)))
         headers.append(("From", configured["From"] ?? fromText))
         headers.append(("To", configured["To"] ?? to))
         for (name, value) in configured.sorted(by: { $0.key < $1.key })
         where !["Subject", "From", "To"].contains(name) {
-            headers.append((name, try NotificationText.render(value, field: "headers.\(name)", data: notification)))
+            headers.append(
+                (
+                    name,
+                    try NotificationText.render(
+                        value, field: "headers.\(name)", data: notification, templates: templates)
+                ))
         }
         let date = now()
         if configured["Message-Id"] == nil {
@@ -91,11 +99,11 @@ public struct EmailNotifier: Notifier {
         let text =
             config.text.isEmpty
             ? AlertmanagerDefaults.text(notification)
-            : try NotificationText.render(config.text, field: "text", data: notification)
+            : try NotificationText.render(config.text, field: "text", data: notification, templates: templates)
         let html =
             config.html.isEmpty
             ? AlertmanagerDefaults.html(notification)
-            : try NotificationText.render(config.html, field: "html", data: notification)
+            : try NotificationText.render(config.html, field: "html", data: notification, templates: templates)
         let boundary = (0..<30).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
         let message = EmailMessage(headers: headers, text: text, html: html, boundary: boundary)
         return (SMTPEnvelope(from: from, recipients: recipients, message: message.rendered), message)

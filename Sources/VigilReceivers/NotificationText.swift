@@ -9,13 +9,15 @@ import VigilTemplate
 /// `.CommonAnnotations` (with `.SortedPairs`, `.Names`, `.Values`), `.ExternalURL`; each alert has
 /// `.Status`, `.Labels`, `.Annotations`, `.StartsAt`, `.EndsAt`, `.GeneratorURL`, `.Fingerprint`.
 ///
-/// Not available: `{{ template "slack.default.title" . }}` and the other named templates of
-/// Alertmanager's default.tmpl (an empty field gets those defaults instead), and `KV.Remove`.
+/// `{{ template "name" . }}` reaches the ``NotificationTemplates`` (Alertmanager's default names and
+/// the configuration's `templates:` files).
 enum NotificationText {
-    static func render(_ text: String, field: String, data: NotificationData) throws(NotifyError) -> String {
+    static func render(
+        _ text: String, field: String, data: NotificationData, templates: NotificationTemplates = .defaults
+    ) throws(NotifyError) -> String {
         guard text.contains("{{") else { return text }
         do {
-            let template = try Template(name: field, text: text, functions: .alertmanager)
+            let template = try Template(name: field, text: text, functions: .alertmanager, library: templates.library)
             return try template.execute(templateData(data))
         } catch {
             // A template that does not parse or run fails the same way every time: not retryable.

@@ -8,9 +8,10 @@ public enum ReceiverIntegrations {
     /// The integrations of `receiver`. An entry that cannot be built (a bad URL, unreadable TLS files)
     /// becomes an integration whose every attempt fails with that non-retryable error, so the problem
     /// shows in the notification counters and logs instead of silently losing the receiver.
-    public static func make(_ receiver: ReceiverConfig, client: HTTPClient = ReceiverHTTPClient.shared)
-        -> [Integration]
-    {
+    public static func make(
+        _ receiver: ReceiverConfig, templates: NotificationTemplates = .defaults,
+        client: HTTPClient = ReceiverHTTPClient.shared
+    ) -> [Integration] {
         var integrations: [Integration] = []
         for (index, config) in receiver.webhookConfigs.enumerated() {
             integrations.append(
@@ -22,20 +23,25 @@ public enum ReceiverIntegrations {
             integrations.append(
                 Integration(
                     name: "slack", index: index, sendResolved: config.sendResolved,
-                    notifier: build { () throws(NotifyError) in try SlackNotifier(config: config, client: client) }))
+                    notifier: build { () throws(NotifyError) in
+                        try SlackNotifier(config: config, templates: templates, client: client)
+                    }))
         }
         for (index, config) in receiver.emailConfigs.enumerated() {
             integrations.append(
                 Integration(
                     name: "email", index: index, sendResolved: config.sendResolved,
-                    notifier: build { () throws(NotifyError) in try EmailNotifier(config: config) }))
+                    notifier: build { () throws(NotifyError) in try EmailNotifier(config: config, templates: templates)
+                    }))
         }
         return integrations
     }
 
-    /// ``make(_:client:)`` as VigilAlerting's factory type.
-    public static func factory(client: HTTPClient = ReceiverHTTPClient.shared) -> IntegrationFactory {
-        { receiver in make(receiver, client: client) }
+    /// ``make(_:templates:client:)`` as VigilAlerting's factory type.
+    public static func factory(
+        templates: NotificationTemplates = .defaults, client: HTTPClient = ReceiverHTTPClient.shared
+    ) -> IntegrationFactory {
+        { receiver in make(receiver, templates: templates, client: client) }
     }
 
     private static func build(_ body: () throws(NotifyError) -> any Notifier) -> any Notifier {

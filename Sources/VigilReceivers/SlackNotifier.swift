@@ -8,11 +8,17 @@ import VigilConfig
 /// firing and `good` once resolved, as Alertmanager's configuration default does.
 public struct SlackNotifier: Notifier {
     public let config: SlackReceiverConfig
+    /// What `{{ template "name" . }}` in a field reaches.
+    public let templates: NotificationTemplates
     let endpoint: HTTPEndpoint
 
     /// Fails (not retryable) when `api_url` or the TLS files are unusable.
-    public init(config: SlackReceiverConfig, client: HTTPClient = ReceiverHTTPClient.shared) throws(NotifyError) {
+    public init(
+        config: SlackReceiverConfig, templates: NotificationTemplates = .defaults,
+        client: HTTPClient = ReceiverHTTPClient.shared
+    ) throws(NotifyError) {
         self.config = config
+        self.templates = templates
         self.endpoint = try HTTPEndpoint(
             url: config.apiURL, httpConfig: config.httpConfig, timeout: .zero, client: client)
     }
@@ -28,7 +34,8 @@ public struct SlackNotifier: Notifier {
         func field(_ value: String, _ name: String, default fallback: @autoclosure () -> String) throws(NotifyError)
             -> String
         {
-            value.isEmpty ? fallback() : try NotificationText.render(value, field: name, data: data)
+            value.isEmpty
+                ? fallback() : try NotificationText.render(value, field: name, data: data, templates: templates)
         }
         let title = try field(config.title, "title", default: AlertmanagerDefaults.subject(data))
         let titleLink = try field(config.titleLink, "title_link", default: AlertmanagerDefaults.alertmanagerURL(data))
@@ -45,10 +52,15 @@ public struct SlackNotifier: Notifier {
             json.key(name)
             json.string(value)
         }
-        member("channel", try NotificationText.render(config.channel, field: "channel", data: data))
+        member(
+            "channel", try NotificationText.render(config.channel, field: "channel", data: data, templates: templates))
         member("username", username)
-        member("icon_emoji", try NotificationText.render(config.iconEmoji, field: "icon_emoji", data: data))
-        member("icon_url", try NotificationText.render(config.iconURL, field: "icon_url", data: data))
+        member(
+            "icon_emoji",
+            try NotificationText.render(config.iconEmoji, field: "icon_emoji", data: data, templates: templates))
+        member(
+            "icon_url", try NotificationText.render(config.iconURL, field: "icon_url", data: data, templates: templates)
+        )
         if config.linkNames {
             json.raw(first ? "" : ",")
             first = false
@@ -61,11 +73,12 @@ public struct SlackNotifier: Notifier {
         first = true
         member("title", title)
         member("title_link", titleLink)
-        member("pretext", try NotificationText.render(config.pretext, field: "pretext", data: data))
-        member("text", try NotificationText.render(config.text, field: "text", data: data))
+        member(
+            "pretext", try NotificationText.render(config.pretext, field: "pretext", data: data, templates: templates))
+        member("text", try NotificationText.render(config.text, field: "text", data: data, templates: templates))
         member("fallback", fallback)
         member("color", color)
-        member("footer", try NotificationText.render(config.footer, field: "footer", data: data))
+        member("footer", try NotificationText.render(config.footer, field: "footer", data: data, templates: templates))
         json.raw(",")
         json.key("mrkdwn_in")
         json.raw("[\"fallback\",\"pretext\",\"text\"]")

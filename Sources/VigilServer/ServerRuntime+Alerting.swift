@@ -30,6 +30,19 @@ extension ServerRuntime {
         return try AlertmanagerConfiguration.load(path: path)
     }
 
+    /// The notifier's integrations, with the templates the configuration's `templates:` files define
+    /// (globs, relative to the configuration file's directory) beside Alertmanager's default ones.
+    public static func integrations(
+        for config: AlertmanagerConfiguration, options: ServerOptions
+    ) throws(NotifyError) -> IntegrationFactory {
+        let directory = options.alertmanagerConfigPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+        let files = config.templates.flatMap { pattern in
+            RuleManager.expandGlob(pattern.hasPrefix("/") || directory == nil ? pattern : directory! + "/" + pattern)
+        }
+        let templates = files.isEmpty ? NotificationTemplates.defaults : try NotificationTemplates(files: files)
+        return ReceiverIntegrations.factory(templates: templates)
+    }
+
     /// The rule files to load: the built-in GPU-cluster pack (unless turned off) and `rule_files`.
     static func ruleFiles(config: VigilConfiguration, options: ServerOptions) throws(RuleLoadError) -> [RuleFile] {
         var errors: [RulesError] = []

@@ -118,7 +118,8 @@ public enum ServerRuntime {
             options.externalURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(options.listen.port)"
         let meta = try MetaDatabase(path: dataDirectory + "/meta.sqlite")
         let dispatcher = AlertDispatcher(
-            configuration: alertmanagerConfig, integrations: ReceiverIntegrations.factory(),
+            configuration: alertmanagerConfig,
+            integrations: try integrations(for: alertmanagerConfig, options: options),
             silenceStore: MetaSilenceStore(database: meta),
             notificationLogStore: MetaNotificationLogStore(database: meta),
             externalURL: externalURL)
@@ -320,8 +321,10 @@ final class ServerState: Sendable {
         }
         let previous = configuration
         let alertmanagerConfig: AlertmanagerConfiguration
+        let integrations: IntegrationFactory
         do {
             alertmanagerConfig = try ServerRuntime.loadAlertmanagerConfiguration(options)
+            integrations = try ServerRuntime.integrations(for: alertmanagerConfig, options: options)
         } catch {
             logger.error(
                 "reload refused: bad Alertmanager configuration; the running one stays", metadata: ["error": "\(error)"]
@@ -336,7 +339,7 @@ final class ServerState: Sendable {
             logger.error("reload refused: bad rule files; the running rules stay", metadata: ["error": "\(error)"])
             throw error
         }
-        await dispatcher.apply(alertmanagerConfig, integrations: ReceiverIntegrations.factory())
+        await dispatcher.apply(alertmanagerConfig, integrations: integrations)
         await scrapes.apply(fresh)
         current.withLock { $0 = Current(config: fresh, loadedAt: WallClock.nowMilliseconds()) }
         if fresh.storage != previous.storage || fresh.remoteWrite != previous.remoteWrite

@@ -30,6 +30,23 @@ public struct Template: Sendable {
         self.source = text
     }
 
+    /// Parses `text` with the templates `library` defines available to `{{ template "name" . }}`, as
+    /// Alertmanager parses a receiver's field after its template files and default templates. A
+    /// definition in `text` wins over the library's of the same name. (An error inside a library
+    /// template names the library template; its line and column are counted in the library's text.)
+    public init(name: String, text: String, functions: TemplateFunctions, library: Template)
+        throws(TemplateError)
+    {
+        let own = try Template(name: name, text: text, functions: functions)
+        var trees = library.trees
+        trees[library.name] = nil
+        for (key, tree) in own.trees { trees[key] = tree }
+        self.name = name
+        self.trees = trees
+        self.functions = functions
+        self.source = text
+    }
+
     /// The names of the templates the text defines (its own name included), sorted.
     public var definedTemplates: [String] { trees.keys.sorted() }
 

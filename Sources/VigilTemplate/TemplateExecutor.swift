@@ -239,18 +239,22 @@ final class TemplateExecutor {
         case .function(let name, _):
             return try evalFunction(dot, name: name, command: command, final: final)
         case .field(let fields, let position):
-            if hasArguments { throw notAMethod(fields.last!, position, first) }
+            if hasArguments {
+                return try callMethod(dot, dot, fields, position, first, command, final: final)
+            }
             return try evalFields(dot, fields, position: position, operand: first)
         case .variable(let name, let fields, let position):
             if hasArguments {
                 if fields.isEmpty { throw notAFunction(first, command) }
-                throw notAMethod(fields.last!, position, first)
+                return try callMethod(dot, try variable(name, position), fields, position, first, command, final: final)
             }
             return try evalFields(
                 try variable(name, position), fields, position: position, operand: first)
         case .chain(let operand, let fields, let position):
-            if hasArguments { throw notAMethod(fields.last!, position, first) }
             let receiver = try evalArgument(dot, operand)
+            if hasArguments {
+                return try callMethod(dot, receiver, fields, position, first, command, final: final)
+            }
             return try evalFields(receiver, fields, position: position, operand: first)
         case .pipeline(let pipeline, _):
             if hasArguments { throw notAFunction(first, command) }
@@ -263,6 +267,27 @@ final class TemplateExecutor {
             return dot
         case .nilValue(let position):
             throw failure("nil is not a command", at: position, command.description)
+        }
+    }
+
+    /// `.A.B.Method ARG...`: the fields but the last lead to a map; the last names one of its methods
+    /// with arguments. Anything else is Go's "not a method but has arguments".
+    private func callMethod(
+        _ dot: TemplateValue, _ receiver: TemplateValue, _ fields: [String], _ position: Int,
+        _ operand: TemplateOperand, _ command: TemplateCommand, final: TemplateValue?
+    ) throws(TemplateError) -> TemplateValue {
+        let method = fields.last!
+        let target = try evalFields(receiver, Array(fields.dropLast()), position: position, operand: operand)
+        guard case .map(let map) = target, map[method] == nil,
+            let body = template.functions.mapMethodsWithArguments[method]
+        else { throw notAMethod(method, position, operand) }
+        var arguments: [TemplateValue] = []
+        for argument in command.arguments.dropFirst() { arguments.append(try evalArgument(dot, argument)) }
+        if let final { arguments.append(final) }
+        do {
+            return try body(map, arguments)
+        } catch {
+            throw failure("error calling \(method): \(error.message)", at: position, operand.description)
         }
     }
 

@@ -66,6 +66,14 @@ extension TemplateFunctions {
             }
             .addingMapMethod("Names") { map in .list(map.keys.sorted().map { .string($0) }) }
             .addingMapMethod("Values") { map in .list(map.keys.sorted().map { map[$0] ?? .null }) }
+            .addingMapMethod("Remove") { map, arguments throws(TemplateError) in
+                guard arguments.count == 1, case .list(let names) = arguments[0] else {
+                    throw TemplateError("Remove takes one list of label names")
+                }
+                var kept = map
+                for case .string(let name) in names { kept[name] = nil }
+                return .map(kept)
+            }
         return set
     }()
 }

@@ -34,6 +34,9 @@ public struct TemplateFunctions: Sendable {
     /// A map's own key of the same name wins.
     var listMethods: [String: @Sendable ([TemplateValue]) -> TemplateValue] = [:]
     var mapMethods: [String: @Sendable ([String: TemplateValue]) -> TemplateValue] = [:]
+    /// Methods of maps that take arguments (`.CommonLabels.Remove .GroupLabels.Names`).
+    var mapMethodsWithArguments:
+        [String: @Sendable ([String: TemplateValue], [TemplateValue]) throws(TemplateError) -> TemplateValue] = [:]
 
     init(entries: [String: Entry]) {
         self.entries = entries
@@ -77,6 +80,18 @@ public struct TemplateFunctions: Sendable {
     ) -> TemplateFunctions {
         var copy = self
         copy.entries[name] = Entry(arity: arity, body: function, shortCircuit: nil)
+        return copy
+    }
+
+    /// A set where `.name ARG...` on a map value calls `method` with the map and the arguments (a Go
+    /// method with parameters, such as Alertmanager's `KV.Remove`).
+    public func addingMapMethod(
+        _ name: String,
+        withArguments method:
+            @escaping @Sendable ([String: TemplateValue], [TemplateValue]) throws(TemplateError) -> TemplateValue
+    ) -> TemplateFunctions {
+        var copy = self
+        copy.mapMethodsWithArguments[name] = method
         return copy
     }
 

@@ -33,3 +33,18 @@ import VigilTemplate
         #expect(throws: TemplateError.self) { try template.execute(Self.data) }
     }
 }
+
+extension AlertmanagerDataMethodsTests {
+    /// `KV.Remove NAMES`: a method with an argument, as `__subject` uses it.
+    @Test func removeTakesTheNamesToLeaveOut() throws {
+        let text = "{{ with .CommonLabels.Remove .GroupLabels.Names }}{{ .Values | join \" \" }}{{ end }}"
+        let template = try Template(name: "t", text: text, functions: .alertmanager)
+        let data: TemplateValue = [
+            "GroupLabels": ["alertname": "GpuHot"],
+            "CommonLabels": ["alertname": "GpuHot", "severity": "page", "team": "ml"],
+        ]
+        #expect(try template.execute(data) == "page ml")
+        let wrong = try Template(name: "t", text: "{{ .CommonLabels.Missing .GroupLabels }}", functions: .alertmanager)
+        #expect(throws: TemplateError.self) { try wrong.execute(data) }
+    }
+}
