@@ -136,7 +136,7 @@ public actor RuleManager: Service {
 
     /// `pattern` itself, or the files its last element's `*`/`?` match, sorted (Prometheus's
     /// `filepath.Glob` on `rule_files`).
-    static func expandGlob(_ pattern: String) -> [String] {
+    public static func expandGlob(_ pattern: String) -> [String] {
         guard pattern.contains("*") || pattern.contains("?") || pattern.contains("[") else { return [pattern] }
         let url = URL(fileURLWithPath: pattern)
         let directory = url.deletingLastPathComponent().path

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
+import VigilAlerting
 import VigilConfig
 import VigilRules
+import VigilServer
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate configuration and rule files.",
-        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self]
+        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckAlertmanagerCommand.self]
     )
 }
 
@@ -39,6 +41,13 @@ struct CheckConfigCommand: ParsableCommand {
                 print(
                     "\(file): SUCCESS: \(config.scrapeConfigs.count) scrape job(s), \(targets) static target(s), "
                         + "\(config.remoteWrite.count) remote_write, \(config.ruleFiles.count) rule file pattern(s)")
+                // As promtool check config does: the rule files it names must check too.
+                let ruleFiles = config.ruleFiles.flatMap(RuleManager.expandGlob)
+                if !ruleFiles.isEmpty {
+                    let report = RuleChecker.check(files: ruleFiles)
+                    FileHandle.standardOutput.write(Data(report.text.utf8))
+                    if !report.passed { failed = true }
+                }
             } catch {
                 printError("\(file): FAILED: \(error)")
                 failed = true
@@ -88,5 +97,38 @@ struct CheckRulesCommand: ParsableCommand {
                 ignoreUnknownFields: ignoreUnknownFields))
         FileHandle.standardOutput.write(Data(report.text.utf8))
         if !report.passed { throw ExitCode(report.exitCode) }
+    }
+}
+
+struct CheckAlertmanagerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alertmanager",
+        abstract: "Check Alertmanager configuration files, as `amtool check-config` does, for --alertmanager-config.",
+        discussion: """
+            Prints SUCCESS with the receivers and routes, or the error with its line, column and key path
+            (exit status 1).
+
+            Examples:
+              vigil check alertmanager /etc/alertmanager/alertmanager.yml
+            """
+    )
+
+    @Argument(help: "Alertmanager configuration files.")
+    var files: [String]
+
+    func run() throws {
+        var failed = false
+        for file in files {
+            do {
+                let config = try AlertmanagerConfiguration.load(path: file)
+                print(
+                    "\(file): SUCCESS: \(config.receivers.count) receiver(s), \(config.inhibitRules.count) inhibit rule(s), "
+                        + "\(config.templates.count) template pattern(s)")
+            } catch {
+                printError("\(file): FAILED: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode.failure }
     }
 }

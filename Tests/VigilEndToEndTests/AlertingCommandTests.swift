@@ -57,6 +57,31 @@ import VigilTestSupport
         #expect(passed.output.contains("SUCCESS"), "\(passed.output)")
     }
 
+    @Test func checkConfigChecksItsRuleFilesAndCheckAlertmanagerItsFile() throws {
+        let work = try Self.workDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try "groups:\n  - name: g\n    rules:\n      - record: 'bad name'\n        expr: up\n".write(
+            to: work.appendingPathComponent("bad.rules.yml"), atomically: true, encoding: .utf8)
+        let config = work.appendingPathComponent("vigil.yml")
+        try "rule_files: ['*.rules.yml']\n".write(to: config, atomically: true, encoding: .utf8)
+        let checked = try ExternalTools.run(ExternalTools.vigilBinary, ["check", "config", config.path])
+        #expect(checked.status == 1, "\(checked.output)")
+        #expect(checked.output.contains("bad.rules.yml"), "\(checked.output)")
+
+        let alertmanager = work.appendingPathComponent("alertmanager.yml")
+        try
+            "route:\n  receiver: pager\nreceivers:\n  - name: pager\n    webhook_configs: [{url: 'http://127.0.0.1:1/'}]\n"
+            .write(to: alertmanager, atomically: true, encoding: .utf8)
+        let good = try ExternalTools.run(ExternalTools.vigilBinary, ["check", "alertmanager", alertmanager.path])
+        #expect(good.status == 0, "\(good.output)")
+        #expect(good.output.contains("SUCCESS: 1 receiver(s)"), "\(good.output)")
+        try "route:\n  receiver: nobody\nreceivers:\n  - name: pager\n".write(
+            to: alertmanager, atomically: true, encoding: .utf8)
+        let bad = try ExternalTools.run(ExternalTools.vigilBinary, ["check", "alertmanager", alertmanager.path])
+        #expect(bad.status == 1, "\(bad.output)")
+        #expect(bad.output.contains("nobody"), "\(bad.output)")
+    }
+
     @Test(
         .enabled(
             if: ExternalTools.shouldRun("amtool"), "amtool is not installed (apt-get install prometheus-alertmanager)"))
