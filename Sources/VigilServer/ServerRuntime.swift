@@ -206,6 +206,15 @@ public enum ServerRuntime {
         let listen = options.listen
         let demoNote =
             demo.map { " and a simulated cluster of \($0.nodeNames.count) nodes × \($0.gpusPerNode) GPUs" } ?? ""
+        let ruleGroups = await rules.snapshots()
+        let ruleCount = ruleGroups.reduce(0) { $0 + $1.rules.count }
+        let ruleNote =
+            "\(ruleCount) rules in \(ruleGroups.count) groups"
+            + (options.builtinRules
+                ? " (the built-in GPU-cluster pack\(config.ruleFiles.isEmpty ? "" : " and rule_files"))" : "")
+        let notifyNote =
+            (options.alertmanagerConfigPath.map { "routed by \($0)" } ?? "kept in the API (no --alertmanager-config)")
+            + (config.alerting.alertmanagers.isEmpty ? "" : "; forwarded to alerting.alertmanagers")
         let app = buildServerApplication(
             api: api, alertmanager: alertmanagerAPI, listen: listen, logger: logger.with(component: "http")
         ) { port in
@@ -216,6 +225,7 @@ public enum ServerRuntime {
                 vigil server \(VigilVersion.current) listening on http://\(host):\(port) (API, /metrics)
                 data in \(dataDirectory) (retention \(PrometheusDuration.format(retention)))\
                 \(options.localAgent && config.localAgent.enabled ? "; collecting this machine" : "")\(demoNote)
+                \(ruleNote); alerts \(notifyNote)
                 """)
         }
         var services: [any Service] = [TSDBService(tsdb: tsdb, logger: logger.with(component: "tsdb"))]
