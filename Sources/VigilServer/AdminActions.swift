@@ -50,13 +50,10 @@ public struct AdminActions: Sendable {
 
     /// Go's `time.Now().UTC().Format("20060102T150405Z0700")` and `%016x` of a random number.
     static func snapshotName(now milliseconds: Int64, random: UInt64) -> String {
-        let (year, month, day, second, _) = RFC3339.civil(milliseconds)
-        func pad(_ value: some BinaryInteger, _ width: Int, radix: Int = 10) -> String {
-            let text = String(value, radix: radix)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))T\(pad(second / 3600, 2))\(pad(second / 60 % 60, 2))"
-            + "\(pad(second % 60, 2))Z-\(pad(random, 16, radix: 16))"
+        let time = CivilTime(millisecondsSinceEpoch: milliseconds)
+        let compact = time.dateAndTime(separator: "T").filter { $0 != "-" && $0 != ":" }
+        let hex = String(random, radix: 16)
+        return compact + "Z-" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex
     }
 
     private static let queue = DispatchQueue(label: "vigil.server.admin")

@@ -275,40 +275,8 @@ extension TemplateFunctions {
             )
         }
         let milliseconds = Int64(nanoseconds) / 1_000_000
-        var wholeSeconds = milliseconds / 1000
-        var millis = milliseconds % 1000
-        if millis < 0 {
-            millis += 1000
-            wholeSeconds -= 1
-        }
-        var days = wholeSeconds / 86_400
-        var secondOfDay = wholeSeconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var yearText = String(abs(year))
-        while yearText.count < 4 { yearText = "0" + yearText }
-        if year < 0 { yearText = "-" + yearText }
-        var text =
-            "\(yearText)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
-        if millis != 0 {
-            var fraction = String(millis)
-            while fraction.count < 3 { fraction = "0" + fraction }
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
-        }
+        let time = CivilTime(millisecondsSinceEpoch: milliseconds)
+        let text = time.dateAndTime(separator: " ") + time.trimmedFraction
         return text + " +0000 UTC"
     }
 
