@@ -1,0 +1,48 @@
+/// What went wrong reading a scheduler's output: a code, a message a person can act on, and where.
+///
+/// JSON errors carry the key path of the offending value (`jobs[3].job_state[0]`) or, for a document that
+/// does not parse, the line and column where it broke; text errors (`sdiag`) carry the line.
+public struct SchedulerError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The bytes are not JSON (truncated, stray character, bad escape).
+        case malformedJSON = "malformed_json"
+        /// A required key is absent.
+        case missingKey = "missing_key"
+        /// A value has the wrong JSON type for its key.
+        case wrongType = "wrong_type"
+        /// A job or node state string that neither dialect defines.
+        case unknownState = "unknown_state"
+        /// A text document (`sdiag`) whose structure is not what Slurm prints.
+        case malformedText = "malformed_text"
+        /// A JSON document of a kind this decoder does not read (wrong command).
+        case unsupportedDocument = "unsupported_document"
+    }
+
+    public var code: Code
+    public var message: String
+    /// The JSON key path of the value at fault (empty for the document itself or for text input).
+    public var keyPath: String
+    /// 1-based line of the fault in the input, when it is known.
+    public var line: Int?
+    /// 1-based column of the fault in the input, when it is known.
+    public var column: Int?
+
+    public init(_ code: Code, _ message: String, keyPath: String = "", line: Int? = nil, column: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.keyPath = keyPath
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        var text = ""
+        if let line {
+            text += "line \(line)"
+            if let column { text += ", column \(column)" }
+            text += ": "
+        }
+        if !keyPath.isEmpty { text += "at \(keyPath): " }
+        return text + message
+    }
+}
