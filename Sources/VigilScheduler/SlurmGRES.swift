@@ -12,7 +12,7 @@ public enum SlurmGRES {
         for item in text.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let count = parseCount(parts[1]) else { continue }
-            let key = parts[0].trimmingPrefix(" ")
+            let key = parts[0].trimmingPrefix(while: { $0 == " " })
             if key == "gres/gpu" {
                 untyped = count
             } else if key.hasPrefix("gres/gpu:") {

@@ -43,12 +43,13 @@ extension SlurmDecoder {
                 throw SchedulerError(.malformedText, "expected 'Name: value'", line: lineNumber)
             }
             let key = String(line[..<colon])
-            let valueText = line[line.index(after: colon)...].trimmingPrefix(" ")
-            // "Last cycle when" carries a date; the others are integers.
+            let valueText = line[line.index(after: colon)...].trimmingPrefix(while: { $0 == " " })
+            // "Last cycle when" and "Job states ts" carry a date; the others are integers.
             if key == "Last cycle when" {
                 stats.backfillLastCycleTime = parenthesisedEpoch(line)
                 continue
             }
+            if key == "Job states ts" { continue }
             guard let value = Int64(valueText.prefix(while: { $0 != " " })) else {
                 throw SchedulerError(
                     .malformedText, "the value of '\(key)' is not an integer: '\(valueText)'", line: lineNumber)
@@ -101,7 +102,7 @@ extension SlurmDecoder {
     /// The epoch in `… 2026 (1795967297)`.
     static func parenthesisedEpoch(_ line: Substring) -> Int64? {
         guard let open = line.lastIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else { return nil }
-        return Int64(line[line.index(after: open)..<close].trimmingPrefix(" "))
+        return Int64(line[line.index(after: open)..<close].trimmingPrefix(while: { $0 == " " }))
     }
 
     /// `REQUEST_JOB_INFO   ( 2003) count:94     ave_time:114    total_time:10749`
@@ -110,7 +111,8 @@ extension SlurmDecoder {
             return nil
         }
         let name = line[..<open].split(separator: " ").first.map(String.init) ?? ""
-        guard !name.isEmpty, let id = Int64(line[line.index(after: open)..<close].trimmingPrefix(" ")) else {
+        guard !name.isEmpty, let id = Int64(line[line.index(after: open)..<close].trimmingPrefix(while: { $0 == " " }))
+        else {
             return nil
         }
         var fields: [Substring: Int64] = [:]
