@@ -36,6 +36,8 @@ public struct HeatmapChart: Sendable, Hashable {
 
     public var title: String
     public var columnLabels: [String]
+    /// What the columns are (e.g. `GPU`): shown left of the column labels and in each cell's tooltip.
+    public var columnName: String?
     public var rows: [Row]
     public var unit: ChartUnit
     /// The values at the two ends of the colour scale; nil spans the data.
@@ -47,12 +49,13 @@ public struct HeatmapChart: Sendable, Hashable {
     public var idPrefix: String
 
     public init(
-        title: String, columnLabels: [String], rows: [Row], unit: ChartUnit = .none,
+        title: String, columnLabels: [String], columnName: String? = nil, rows: [Row], unit: ChartUnit = .none,
         valueRange: ClosedRange<Double>? = nil, cellWidth: Int = 28, cellHeight: Int = 16,
         ramp: ColorRamp = .viridis, idPrefix: String = "heatmap"
     ) {
         self.title = title
         self.columnLabels = columnLabels
+        self.columnName = columnName
         self.rows = rows
         self.unit = unit
         self.valueRange = valueRange
@@ -146,7 +149,7 @@ public struct HeatmapChart: Sendable, Hashable {
         let longestLabel = rows.reduce(0) { max($0, $1.label.count) }
         let marginLeft = min(160, max(40, longestLabel * 7 + 12))
         let gridWidth = columnLabels.count * (cellWidth + Self.gap)
-        let width = max(marginLeft + gridWidth + 16, 360)
+        let width = max(marginLeft + gridWidth + 16, marginLeft + 350)  // the legend needs about 340 px
         let gridTop = Self.marginTop + Self.headerHeight
         let gridHeight = rows.count * (cellHeight + Self.gap)
         let height = gridTop + gridHeight + Self.legendHeight
@@ -203,6 +206,11 @@ public struct HeatmapChart: Sendable, Hashable {
             let centre = Double(marginLeft + index * (cellWidth + Self.gap)) + Double(cellWidth) / 2
             svg.element("text", ["x": c(centre), "y": c(Double(gridTop - 5))], text: label)
         }
+        if let columnName {
+            svg.element(
+                "text", ["x": c(Double(marginLeft - 6)), "y": c(Double(gridTop - 5)), "text-anchor": "end"],
+                text: columnName)
+        }
         svg.close("g")
         svg.open("g", ["class": "row-labels", "text-anchor": "end", "fill": "#222222"])
         svg.newline()
@@ -236,7 +244,8 @@ public struct HeatmapChart: Sendable, Hashable {
                     valueText = "no data"
                 }
                 if cell.unhealthy { valueText += " (unhealthy)" }
-                var tooltip = row.label + " · " + columnLabels[col] + ": " + valueText
+                let column = columnName.map { $0 + " " + columnLabels[col] } ?? columnLabels[col]
+                var tooltip = row.label + " · " + column + ": " + valueText
                 if !cell.labels.isEmpty { tooltip += "\n" + cell.labels.description }
                 if let href = cell.href { svg.open("a", ["href": href]) }
                 svg.open(

@@ -54,7 +54,7 @@ public struct TimeSeriesChart: Sendable, Hashable {
     }
 
     static let marginLeft = 64
-    static let marginRight = 16
+    static let marginRight = 24
     static let marginTop = 28
     static let marginBottom = 24
     static let legendLineHeight = 16
@@ -212,7 +212,7 @@ public struct TimeSeriesChart: Sendable, Hashable {
                 text: tick.label)
         }
         svg.element(
-            "text", ["x": c(plotX - 6), "y": c(plotY + plotHeight + 15), "text-anchor": "end", "fill": "#777777"],
+            "text", ["x": "4", "y": c(plotY + plotHeight + 15), "text-anchor": "start", "fill": "#777777"],
             text: "UTC")
         svg.close("g")
         svg.empty(
