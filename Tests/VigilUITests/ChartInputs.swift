@@ -106,3 +106,10 @@ func isWellFormedXML(_ text: String) -> Bool {
 func occurrences(of needle: String, in text: String) -> Int {
     text.components(separatedBy: needle).count - 1
 }
+
+/// The value of attribute `name` in one element's text (`d` in `<path d="M0 0"…>`), "" when absent.
+func attribute(_ name: String, of element: String) -> String {
+    guard let start = element.range(of: " " + name + "=\"") else { return "" }
+    let rest = element[start.upperBound...]
+    return String(rest.prefix { $0 != "\"" })
+}

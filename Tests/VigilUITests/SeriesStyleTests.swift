@@ -3,12 +3,14 @@ import VigilModel
 import VigilUI
 
 @Suite struct SeriesStyleTests {
-    @Test func aSeriesKeepsItsColourWhenOthersComeAndGo() {
-        let a: Labels = ["gpu": "0"]
-        let b: Labels = ["gpu": "1"]
-        let alone = SeriesStyle.assign(to: [b])
-        let together = SeriesStyle.assign(to: [b, a])
-        #expect(alone[0] == together[0])
+    @Test func aSeriesKeepsItsColourWhenOthersComeAndGo() throws {
+        let candidates = (0..<20).map { Labels([Label("gpu", String($0))]) }
+        let a = candidates[0]
+        let alone = SeriesStyle.assign(to: [a])[0]
+        // Any series whose preferred colour differs from a's: a keeps its colour before or after it.
+        let b = try #require(candidates.dropFirst().first { SeriesStyle.assign(to: [$0])[0] != alone })
+        #expect(SeriesStyle.assign(to: [a, b]) == SeriesStyle.assign(to: [b, a]).reversed())
+        #expect(SeriesStyle.assign(to: [b, a])[1] == alone)
     }
 
     @Test func stylesStayDistinctBeyondThePalette() {

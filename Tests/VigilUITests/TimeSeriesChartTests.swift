@@ -45,9 +45,7 @@ import VigilUI
         #expect(paths.count == 3)
         // GPU 0: one piece; GPU 1: two (the hole); GPU 2: a NaN and two holes around a lone sample → four.
         #expect(
-            paths.map { occurrences(of: "M", in: String($0.split(separator: "\"").dropFirst(5).first ?? "")) } == [
-                1, 2, 4,
-            ])
+            paths.map { occurrences(of: "M", in: attribute("d", of: String($0))) } == [1, 2, 4])
         #expect(paths[2].contains("h0"))  // the lone sample is drawn as a dot
     }
 
@@ -74,6 +72,13 @@ import VigilUI
         #expect(svg.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; &amp; \u{FFFD}"))
         #expect(svg.contains("Util &lt;b&gt;&amp;&lt;/b&gt; &quot;quoted&quot;"))
         #expect(isWellFormedXML(svg))
+    }
+
+    @Test func legendNamesReadLikePromQL() {
+        #expect(ChartSeries(labels: ["__name__": "up", "job": "a"], samples: []).displayName == "up{job=\"a\"}")
+        #expect(ChartSeries(labels: ["__name__": "up"], samples: []).displayName == "up")
+        #expect(ChartSeries(labels: [:], samples: []).displayName == "{}")
+        #expect(ChartSeries(labels: ["a": "b"], name: "mine", samples: []).displayName == "mine")
     }
 
     @Test func manySeriesSummariseTheLegend() throws {
