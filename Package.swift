@@ -150,6 +150,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        // Slurm (later Kubernetes): squeue/sacct/sinfo/sdiag in both JSON dialects, job/node model, slurm_* metrics.
+        .target(name: "VigilScheduler", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
+        // Server-rendered SVG charts (time series, heatmaps) for the built-in dashboard.
+        .target(name: "VigilUI", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         // Log handlers (text, JSON) and their bootstrap, for the executable.
         .target(
             name: "VigilLogging",
@@ -242,6 +246,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilSchedulerTests", dependencies: ["VigilScheduler", "VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilUITests", dependencies: ["VigilUI", "VigilModel"],
+            // Expected SVG text, read in place through #filePath.
+            exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilTemplateTests",
             dependencies: ["VigilTemplate", "VigilModel", .product(name: "Yams", package: "Yams")],
