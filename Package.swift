@@ -50,7 +50,7 @@ let package = Package(
         // Host collectors reading procfs and sysfs.
         .target(
             name: "VigilCollectors",
-            dependencies: ["VigilModel", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["VigilModel", "VigilScheduler", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // GPU telemetry: one data model, backends (NVML via dlopen, nvidia-smi XML, simulator), DCGM names.
@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU",
+                "VigilModel", "VigilExposition", "VigilCollectors", "VigilGPU", "VigilScheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,7 +112,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilStorage", "VigilTSDB", "VigilPromQL", "VigilExposition", "VigilConfig",
                 "VigilScrape", "VigilRemote", "VigilAgent", "VigilCollectors", "VigilGPU", "VigilRules", "VigilAlerting",
-                "VigilReceivers", "VigilMeta",
+                "VigilReceivers", "VigilMeta", "VigilUI", "VigilScheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -177,7 +177,7 @@ let package = Package(
             dependencies: [
                 "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
                 "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB", "VigilConfig",
-                "VigilScrape", "VigilRemote", "VigilServer", "VigilRules",
+                "VigilScrape", "VigilRemote", "VigilServer", "VigilRules", "VigilScheduler",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -247,7 +247,8 @@ let package = Package(
         ),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "VigilSchedulerTests", dependencies: ["VigilScheduler", "VigilModel"], swiftSettings: swiftSettings),
+            name: "VigilSchedulerTests", dependencies: ["VigilScheduler", "VigilModel", "VigilTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilUITests", dependencies: ["VigilUI", "VigilModel"],
             // Expected SVG text, read in place through #filePath.
@@ -312,6 +313,7 @@ let package = Package(
                 "VigilTestSupport",
                 "VigilServer", "VigilConfig", "VigilModel", "VigilStorage", "VigilPromQL", "VigilExposition",
                 "VigilEncoding", "VigilScrape", "VigilRemote", "VigilTSDB", "VigilGPU", "VigilRules", "VigilAlerting",
+                "VigilUI", "VigilScheduler",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
