@@ -16,6 +16,12 @@ public struct SchedulerError: Error, Sendable, Equatable, CustomStringConvertibl
         case malformedText = "malformed_text"
         /// A JSON document of a kind this decoder does not read (wrong command).
         case unsupportedDocument = "unsupported_document"
+        /// A Slurm command is not installed (not on `PATH`).
+        case commandNotFound = "command_not_found"
+        /// A Slurm command could not start or exited with a non-zero status.
+        case commandFailed = "command_failed"
+        /// A Slurm command ran past its timeout and was killed.
+        case commandTimedOut = "command_timeout"
     }
 
     public var code: Code

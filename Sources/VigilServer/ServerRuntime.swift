@@ -43,12 +43,16 @@ public struct ServerOptions: Sendable {
     public var externalURL: String?
     /// The command line's flags by name, for `/api/v1/status/flags`.
     public var flags: [String: String]
+    /// `--slurm`: poll Slurm's client commands (squeue, sinfo, sacct, sdiag) as the in-process
+    /// target of job `slurm`; nil leaves Slurm alone.
+    public var slurm: SlurmCollectionOptions?
 
     public init(
         configPath: String? = nil, dataDirectory: String? = nil,
         listen: ServerListenConfiguration = ServerListenConfiguration(), demoNodes: Int? = nil,
         localAgent: Bool = true, adminAPI: Bool = false, alertmanagerConfigPath: String? = nil,
-        builtinRules: Bool = true, externalURL: String? = nil, flags: [String: String] = [:]
+        builtinRules: Bool = true, externalURL: String? = nil, flags: [String: String] = [:],
+        slurm: SlurmCollectionOptions? = nil
     ) {
         self.configPath = configPath
         self.dataDirectory = dataDirectory
@@ -60,6 +64,20 @@ public struct ServerOptions: Sendable {
         self.builtinRules = builtinRules
         self.externalURL = externalURL
         self.flags = flags
+        self.slurm = slurm
+    }
+}
+
+/// How `--slurm` polls Slurm: each command's time limit and how far back `sacct` looks.
+public struct SlurmCollectionOptions: Sendable {
+    /// `--slurm-timeout`: a command past it is killed and counted as an error.
+    public var timeout: Duration
+    /// `sacct --starttime` (Slurm's syntax); nil runs no `sacct`.
+    public var sacctWindow: String?
+
+    public init(timeout: Duration = .seconds(5), sacctWindow: String? = "now-1hours") {
+        self.timeout = timeout
+        self.sacctWindow = sacctWindow
     }
 }
 
@@ -85,6 +103,7 @@ public enum ServerRuntime {
     public static let localAgentJob = "vigil-agent"
     public static let selfJob = "vigil"
     public static let demoJob = "demo"
+    public static let slurmJob = "slurm"
 
     /// Loads the configuration `options` name (or the built-in one).
     public static func loadConfiguration(_ options: ServerOptions) throws(ConfigError) -> VigilConfiguration {
@@ -151,6 +170,9 @@ public enum ServerRuntime {
         if options.localAgent && config.localAgent.enabled {
             try await registerLocalAgent(
                 config: config, listen: options.listen, on: scrapes, ownMetrics: ownMetrics, logger: logger)
+        }
+        if let slurm = options.slurm {
+            await registerSlurm(slurm, config: config, on: scrapes, logger: logger)
         }
         var demo: SimulatedCluster?
         if let nodes = options.demoNodes {
@@ -294,6 +316,26 @@ public enum ServerRuntime {
         await scrapes.register(
             ClosureMetricsSource(ownMetrics), labels: ["__address__": "\(listen.host):\(listen.port)"],
             config: ScrapeConfig(jobName: selfJob, scrapeInterval: interval, scrapeTimeout: timeout))
+    }
+}
+
+extension ServerRuntime {
+    /// Slurm's queue, nodes and scheduler, polled in-process as the target of job `slurm` at the
+    /// local agent's interval; it runs with or without the local agent.
+    static func registerSlurm(
+        _ options: SlurmCollectionOptions, config: VigilConfiguration, on scrapes: ScrapeManager, logger: Logger
+    ) async {
+        let registry = CollectorRegistry(
+            collectors: [SlurmCollector(timeout: options.timeout, sacctWindow: options.sacctWindow)],
+            logger: logger.with(component: "slurm"))
+        let interval = config.localAgent.scrapeInterval
+        // A round runs up to four commands, each limited to options.timeout.
+        let timeout = min(max(config.global.scrapeTimeout, options.timeout * 4), interval)
+        await scrapes.register(
+            LocalAgentSource(registry: registry, paths: HostPaths()),
+            labels: ["__address__": ProcessInfo.processInfo.hostName],
+            config: ScrapeConfig(jobName: slurmJob, scrapeInterval: interval, scrapeTimeout: timeout))
+        logger.info("Slurm collection on", metadata: ["job": "\(slurmJob)", "command_timeout": "\(options.timeout)"])
     }
 }
 

@@ -29,6 +29,7 @@ struct AgentCommand: AsyncParsableCommand {
               vigil agent --gpu-backend sim --sim-gpus 8 --sim-profile h100      (no GPU needed)
               vigil agent --collectors /etc/dcgm-exporter/default-counters.csv --hostname-label hostname
               vigil agent --procfs /host/proc --sysfs /host/sys --rootfs /host   (in a container)
+              vigil agent --slurm                 plus Slurm's queue, nodes and scheduler (squeue, sinfo, sacct, sdiag)
             """
     )
 
@@ -60,6 +61,8 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Name of the host label on GPU metrics: Hostname (as dcgm-exporter) or hostname.")
     var hostnameLabel = "Hostname"
 
+    @OptionGroup var slurm: SlurmOptions
+
     @Option(help: "procfs mount point.") var procfs = "/proc"
     @Option(help: "sysfs mount point.") var sysfs = "/sys"
     @Option(help: "Root of the host filesystem (for filesystems and os-release).") var rootfs = "/"
@@ -78,6 +81,7 @@ struct AgentCommand: AsyncParsableCommand {
         if PrometheusDuration.duration(cacheTTL) == nil {
             throw ValidationError("--cache-ttl '\(cacheTTL)' is not a duration; write e.g. 1s, 500ms or 2s")
         }
+        try slurm.validate()
     }
 
     static func names(_ list: String) -> [String] {
@@ -103,6 +107,10 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             printError("vigil agent: \(error)")
             throw ExitCode.failure
+        }
+        if slurm.slurm {
+            extra.append(SlurmCollector(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow))
+            logger.info("Slurm collection on", metadata: ["command_timeout": "\(slurm.timeout)"])
         }
         let configuration = AgentConfiguration(
             host: listen.host, port: listen.port, collectors: enabled,

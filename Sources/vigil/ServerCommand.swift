@@ -22,6 +22,7 @@ struct ServerCommand: AsyncParsableCommand {
               vigil server --config vigil.yml --data-dir /var/lib/vigil --listen 0.0.0.0:9470
               vigil server --no-local-agent --data-dir D      serve only what is imported or received
               vigil server --alertmanager-config alertmanager.yml   notify: webhook, Slack, e-mail
+              vigil server --slurm                            plus Slurm's queue, nodes and scheduler (job "slurm")
             """
     )
 
@@ -66,10 +67,13 @@ struct ServerCommand: AsyncParsableCommand {
             valueName: "url"))
     var externalURL: String?
 
+    @OptionGroup var slurm: SlurmOptions
+
     func validate() throws {
         guard (1...512).contains(demoNodes) else {
             throw ValidationError("--demo-nodes must be 1 to 512, e.g. --demo-nodes 8")
         }
+        try slurm.validate()
     }
 
     func run() async throws {
@@ -85,12 +89,15 @@ struct ServerCommand: AsyncParsableCommand {
         if let alertmanagerConfig { flags["alertmanager-config"] = alertmanagerConfig }
         if let externalURL { flags["external-url"] = externalURL }
         flags["no-builtin-rules"] = String(noBuiltinRules)
+        flags["slurm"] = String(slurm.slurm)
         let options = ServerOptions(
             configPath: config, dataDirectory: dataDir,
             listen: ServerListenConfiguration(host: listen.host, port: listen.port),
             demoNodes: demo ? demoNodes : nil, localAgent: !noLocalAgent, adminAPI: enableAdminAPI,
             alertmanagerConfigPath: alertmanagerConfig, builtinRules: !noBuiltinRules, externalURL: externalURL,
-            flags: flags)
+            flags: flags,
+            slurm: slurm.slurm
+                ? SlurmCollectionOptions(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow) : nil)
         do {
             try await ServerRuntime.run(options: options, logger: logger) { lines in
                 // Unbuffered: scripts and tests wait for this line to learn the port.
