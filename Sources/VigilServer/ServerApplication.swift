@@ -23,7 +23,7 @@ public struct ServerListenConfiguration: Sendable, Hashable {
     }
 }
 
-/// Builds the server's HTTP application with the Prometheus API: what `vigil server` runs as the last service
+/// Builds the server's HTTP application with the Prometheus API and the dashboard: what `vigil server` runs as the last service
 /// of its group, and what tests call in-process with `app.test(.router)`.
 public func buildServerApplication(
     api: PrometheusAPI, alertmanager: AlertmanagerAPI? = nil,
@@ -32,6 +32,7 @@ public func buildServerApplication(
 ) -> some ApplicationProtocol {
     let router = Router()
     addPrometheusAPI(to: router, api: api)
+    addDashboard(to: router, api: api)
     if let alertmanager { addAlertmanagerAPI(to: router, api: alertmanager) }
     return Application(
         router: router,

@@ -1,0 +1,266 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import VigilModel
+import VigilPromQL
+import VigilRules
+import VigilUI
+
+/// The built-in dashboard's pages, gathered with PromQL in-process against the API's storage and rendered
+/// by VigilUI: the fleet overview at `/` and `/ui/overview`, and helpful 404 pages for what is not built.
+///
+/// Definitions the overview's counters use (one GPU is one `(Hostname, gpu)` pair of dcgm-exporter's labels):
+/// - **unhealthy**: the GPU fell off the bus (`vigil_gpu_lost == 1`), had an uncorrectable ECC error or a
+///   reset/reboot/hardware XID in the last hour, or has a row-remap failure — the signals of the rule pack's
+///   paging GPU rules (docs/rules.md: `GPULost`, `GPUDoubleBitECCError`, `GPURowRemapFailure`,
+///   `GPUXidResetRequired`, `GPUXidRebootRequired`, `GPUXidHardwareFault`);
+/// - **busy**: healthy and `DCGM_FI_DEV_GPU_UTIL > 10` (percent);
+/// - **idle**: healthy and at most 10 % utilised.
+public struct DashboardRoutes: Sendable {
+    public var api: PrometheusAPI
+    /// Seconds between refreshes in place when the URL has no `refresh` parameter.
+    public var defaultRefreshSeconds: Int
+
+    public init(api: PrometheusAPI, defaultRefreshSeconds: Int = 15) {
+        self.api = api
+        self.defaultRefreshSeconds = defaultRefreshSeconds
+    }
+
+    /// Utilisation above this percentage counts a GPU as busy.
+    static let busyThreshold = 10.0
+
+    /// The XIDs whose GPU needs a reset, a reboot or hardware service (the rule pack's paging XID classes).
+    static let seriousXIDs = "8|38|48|56|61|62|95|120|140|32|79|119|121|54|57|64|74|143"
+
+    /// One value per unhealthy GPU (see the type's documentation).
+    static let unhealthyQuery = """
+        max by (Hostname, hostname, instance, gpu) (
+            vigil_gpu_lost == 1
+          or increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h]) > 0
+          or DCGM_FI_DEV_ROW_REMAP_FAILURE > 0
+          or increase(vigil_gpu_xid_errors_total{xid=~"\(seriousXIDs)"}[1h]) > 0
+          or (vigil_gpu_xid_errors_total{xid=~"\(seriousXIDs)"} > 0
+              unless vigil_gpu_xid_errors_total{xid=~"\(seriousXIDs)"} offset 1h)
+        )
+        """
+
+    static let utilizationQuery = "DCGM_FI_DEV_GPU_UTIL"
+    static let powerQuery = "sum(DCGM_FI_DEV_POWER_USAGE)"
+
+    /// The heatmap's query per metric (memory as the percentage of framebuffer used).
+    static func heatmapQuery(_ metric: OverviewPage.HeatmapMetric) -> String {
+        switch metric {
+        case .utilization: utilizationQuery
+        case .temperature: "DCGM_FI_DEV_GPU_TEMP"
+        case .power: "DCGM_FI_DEV_POWER_USAGE"
+        case .memory: "100 * DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)"
+        }
+    }
+
+    /// A GPU's place: dcgm-exporter's `Hostname` (or `hostname`, else the scrape's `instance`) and `gpu`.
+    struct GPUKey: Hashable {
+        var hostname: String
+        var gpu: String
+
+        init?(_ labels: Labels) {
+            guard let gpu = labels["gpu"] else { return nil }
+            hostname = labels["Hostname"] ?? labels["hostname"] ?? labels["instance"] ?? ""
+            self.gpu = gpu
+        }
+    }
+
+    /// Adds the dashboard's pages to `router`.
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let dashboard = self
+        router.get("/") { request, _ in await dashboard.overviewResponse(request, path: "/") }
+        router.get("/ui/overview") { request, _ in await dashboard.overviewResponse(request, path: "/ui/overview") }
+        router.get("/ui/node/{name}") { request, _ in await dashboard.nodeResponse(request) }
+        router.get("/ui/{page}") { request, _ in
+            Self.html(
+                .notFound,
+                HTMLPage.errorPage(
+                    title: "Page not found",
+                    message: "There is no dashboard page at \(request.uri.path). The fleet overview is the first page.",
+                    links: [("/", "Fleet overview")]))
+        }
+    }
+
+    /// Gathers the overview's values at the API's current time. A query that fails leaves its part empty
+    /// and adds a note that the page shows.
+    public func overview(
+        metric: OverviewPage.HeatmapMetric = .utilization, refreshSeconds: Int? = nil, path: String = "/"
+    ) async -> OverviewPage {
+        let time = api.now()
+        let engine = Engine(options: api.engineOptions)
+        let storage = api.storage
+        let queries = [
+            Self.utilizationQuery, Self.unhealthyQuery, Self.powerQuery,
+            metric == .utilization ? nil : Self.heatmapQuery(metric),
+        ]
+        let results: [Result<QueryValue, any Error>]
+        do {
+            results = try await QueryExecutor.run {
+                queries.map { query in
+                    guard let query else { return .success(.vector([])) }
+                    return Result { try engine.instantQuery(query, at: time, on: storage).value }
+                }
+            }
+        } catch {
+            results = queries.map { _ in .failure(error) }
+        }
+        var notes: [String] = []
+        func vector(_ index: Int, _ what: String) -> [VectorSample] {
+            switch results[index] {
+            case .success(.vector(let samples)): return samples
+            case .success: return []
+            case .failure(let error):
+                notes.append("Could not read \(what): \(error)")
+                return []
+            }
+        }
+        let utilization = vector(0, "GPU utilisation")
+        let unhealthy = Set(vector(1, "GPU health").compactMap { GPUKey($0.labels) })
+        let power = vector(2, "power draw").first?.value
+        let heatmapValues = metric == .utilization ? utilization : vector(3, metric.title.lowercased())
+
+        var busy = 0
+        var idle = 0
+        var gpus: [GPUKey: OverviewPage.GPU] = [:]
+        for sample in utilization {
+            guard let key = GPUKey(sample.labels) else { continue }
+            if unhealthy.contains(key) {
+                // Counted below with every unhealthy GPU, whether it still reports utilisation or not.
+            } else if sample.value > Self.busyThreshold {
+                busy += 1
+            } else {
+                idle += 1
+            }
+            gpus[key] = OverviewPage.GPU(
+                hostname: key.hostname, gpu: key.gpu, value: nil, unhealthy: unhealthy.contains(key),
+                labels: Self.tooltipLabels(sample.labels))
+        }
+        for key in unhealthy where gpus[key] == nil {
+            gpus[key] = OverviewPage.GPU(hostname: key.hostname, gpu: key.gpu, value: nil, unhealthy: true)
+        }
+        for sample in heatmapValues {
+            guard let key = GPUKey(sample.labels) else { continue }
+            if gpus[key] == nil {
+                gpus[key] = OverviewPage.GPU(
+                    hostname: key.hostname, gpu: key.gpu, value: nil, labels: Self.tooltipLabels(sample.labels))
+            }
+            gpus[key]?.value = sample.value
+        }
+
+        var firing: [String: Int] = [:]
+        for group in await api.ruleGroups() {
+            for rule in group.rules {
+                for alert in rule.alerts where alert.state == .firing {
+                    firing[alert.labels["severity"] ?? "none", default: 0] += 1
+                }
+            }
+        }
+        return OverviewPage(
+            counts: OverviewPage.GPUCounts(busy: busy, idle: idle, unhealthy: unhealthy.count), powerWatts: power,
+            firingAlerts: firing, metric: metric, gpus: Array(gpus.values), generatedAt: time,
+            refreshSeconds: refreshSeconds ?? defaultRefreshSeconds, notes: notes, path: path)
+    }
+
+    /// The labels a cell's tooltip shows: the model and the UUID, when present.
+    static func tooltipLabels(_ labels: Labels) -> Labels {
+        Labels(labels.filter { $0.name == "modelName" || $0.name == "UUID" })
+    }
+
+    func overviewResponse(_ request: Request, path: String) async -> Response {
+        let started = ContinuousClock.now
+        let metricText = request.uri.queryParameters["metric"].map(String.init) ?? "utilization"
+        guard let metric = OverviewPage.HeatmapMetric(rawValue: metricText) else {
+            let names = OverviewPage.HeatmapMetric.allCases.map(\.rawValue)
+            return Self.html(
+                .badRequest,
+                HTMLPage.errorPage(
+                    title: "Unknown heatmap metric",
+                    message:
+                        "The heatmap cannot show \"\(metricText)\"; metric must be one of \(names.joined(separator: ", ")).",
+                    links: names.map { ("\(path)?metric=\($0)", $0) }))
+        }
+        var refresh: Int?
+        if let text = request.uri.queryParameters["refresh"].map(String.init) {
+            guard let seconds = Self.refreshSeconds(text) else {
+                return Self.html(
+                    .badRequest,
+                    HTMLPage.errorPage(
+                        title: "Bad refresh interval",
+                        message:
+                            "refresh=\"\(text)\" is not an interval: give whole seconds from 1 to 3600 (e.g. 15s or 15), or off.",
+                        links: [(path, "Fleet overview, refreshed every \(defaultRefreshSeconds) s")]))
+            }
+            refresh = seconds
+        }
+        let page = await overview(metric: metric, refreshSeconds: refresh, path: path)
+        do {
+            let html = try page.render()
+            let elapsed = ContinuousClock.now - started
+            let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
+            var response = Self.html(.ok, html)
+            response.headers[.init("Server-Timing")!] = "render;dur=" + String(format: "%.1f", milliseconds)
+            return response
+        } catch {
+            return Self.html(
+                .internalServerError,
+                HTMLPage.errorPage(
+                    title: "Overview failed", message: "The overview could not be drawn: \(error)",
+                    links: [(path, "Try again")]))
+        }
+    }
+
+    /// `15s`, `15` → 15; `off`, `0` → 0 (no refresh); nil for anything else or outside 1…3600 seconds.
+    static func refreshSeconds(_ text: String) -> Int? {
+        if text == "off" || text == "0" || text == "0s" { return 0 }
+        let digits = text.hasSuffix("s") ? String(text.dropLast()) : text
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let seconds = Int(digits), (1...3600).contains(seconds)
+        else { return nil }
+        return seconds
+    }
+
+    func nodeResponse(_ request: Request) async -> Response {
+        let prefix = "/ui/node/"
+        let raw = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
+        let name = raw.removingPercentEncoding ?? raw
+        let selector = "DCGM_FI_DEV_GPU_UTIL{Hostname=\"\(escapeLabelValue(name))\"}"
+        let engine = Engine(options: api.engineOptions)
+        let storage = api.storage
+        let time = api.now()
+        let gpuCount =
+            (try? await QueryExecutor.run { () -> Int in
+                guard case .vector(let samples) = try engine.instantQuery(selector, at: time, on: storage).value
+                else { return 0 }
+                return samples.count
+            }) ?? 0
+        let message =
+            gpuCount > 0
+            ? "The page of node \(name) (\(gpuCount) GPUs reporting) is not built yet. Its GPUs are in the overview's heatmap, and its series in the API."
+            : "No GPU reports Hostname \"\(name)\" now. The overview's heatmap lists every node that does."
+        return Self.html(
+            .notFound,
+            HTMLPage.errorPage(
+                title: "Node \(name)", message: message,
+                links: [
+                    ("/", "Fleet overview"),
+                    ("/api/v1/query?query=" + HTMLPage.percentEncoded(selector), "This node's GPU utilisation (API)"),
+                ]))
+    }
+
+    static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Adds the built-in dashboard's pages to `router`.
+public func addDashboard<Context: RequestContext>(to router: Router<Context>, api: PrometheusAPI) {
+    DashboardRoutes(api: api).register(on: router)
+}
