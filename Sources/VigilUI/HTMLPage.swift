@@ -148,7 +148,10 @@ public enum HTMLPage {
         .metric-switch { display: flex; gap: 0.4rem; margin-bottom: 0.5rem; }
         .metric-switch a { padding: 0.2rem 0.7rem; border: 1px solid #c5ccd8; border-radius: 4px; color: #1d2330; text-decoration: none; }
         .metric-switch a[aria-current] { background: #1d2330; color: #fff; border-color: #1d2330; }
-        .heatmap { overflow-x: auto; }
+        .panels { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+        .panels section { margin-bottom: 0; }
+        .panels .alerts { flex: 1 1 18rem; }
+        .heatmap { overflow-x: auto; max-width: 100%; }
         .heatmap svg a:hover rect.cell { stroke: #000; stroke-width: 1.5; }
         .updated, .none { color: #555e6e; }
 

@@ -170,6 +170,9 @@ public struct OverviewPage: Sendable, Hashable {
             + "<span class=\"label\">power draw</span></div>\n"
         html += "</section>\n"
 
+        // The heatmap is tall and narrow (a row per node): the alerts sit beside it on wide screens.
+        html += "<div class=\"panels\">\n"
+        html += heatmapSection(svg)
         html += "<section class=\"alerts\" aria-label=\"Firing alerts\"><h2>Firing alerts</h2>\n"
         let firing = firingAlerts.filter { $0.value > 0 }
         if firing.isEmpty {
@@ -191,6 +194,16 @@ public struct OverviewPage: Sendable, Hashable {
         }
         html += "</section>\n"
 
+        html += "</div>\n"
+        let time = CivilTime(millisecondsSinceEpoch: generatedAt).dateAndTime(separator: " ")
+        html += "<p class=\"updated\">Values at <time>\(HTMLPage.escape(time)) UTC</time>"
+        if let refreshSeconds, refreshSeconds > 0 { html += ", refreshed every \(refreshSeconds) s" }
+        html += ".</p>\n</main>\n"
+        return html
+    }
+
+    private func heatmapSection(_ svg: String) -> String {
+        var html = ""
         html += "<section class=\"heatmap\" aria-label=\"GPU heatmap\">\n<nav class=\"metric-switch\">"
         for option in HeatmapMetric.allCases {
             let current = option == metric ? " aria-current=\"page\"" : ""
@@ -204,10 +217,6 @@ public struct OverviewPage: Sendable, Hashable {
             html += svg
         }
         html += "</section>\n"
-        let time = CivilTime(millisecondsSinceEpoch: generatedAt).dateAndTime(separator: " ")
-        html += "<p class=\"updated\">Values at <time>\(HTMLPage.escape(time)) UTC</time>"
-        if let refreshSeconds, refreshSeconds > 0 { html += ", refreshed every \(refreshSeconds) s" }
-        html += ".</p>\n</main>\n"
         return html
     }
 
