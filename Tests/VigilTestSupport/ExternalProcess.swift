@@ -68,9 +68,32 @@ public enum ExternalTools {
         try process.run()
         stdin.fileHandleForWriting.write(Data(input))
         try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        let status = waitForExit(process)
         try handle.close()
-        return (process.terminationStatus, String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self))
+        return (status, String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self))
+    }
+
+    /// Waits for `process` to exit and returns its exit status (or the signal that ended it).
+    ///
+    /// Reaps the child itself with `waitpid` rather than trusting `Process.waitUntilExit` alone: in the
+    /// test runner, where threads block signals, Foundation can miss a child's SIGCHLD and then waits
+    /// for ever on a child that has long exited (seen with a script that starts daemons in the background).
+    public static func waitForExit(_ process: Process) -> Int32 {
+        let pid = process.processIdentifier
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid {
+                let signal = status & 0x7f
+                return signal == 0 ? (status >> 8) & 0xff : signal
+            }
+            if reaped == -1 && errno != EINTR {
+                // Foundation reaped it first: its status is the one to read.
+                process.waitUntilExit()
+                return process.terminationStatus
+            }
+            usleep(10_000)
+        }
     }
 }
 
@@ -126,7 +149,7 @@ public final class ChildProcess: @unchecked Sendable {
             process.terminate()
             for _ in 0..<50 where process.isRunning { usleep(100_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            _ = ExternalTools.waitForExit(process)
         }
         try? FileManager.default.removeItem(atPath: logPath)
     }
