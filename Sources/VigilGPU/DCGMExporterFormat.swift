@@ -107,6 +107,12 @@ public struct DCGMExporterFormat: Sendable {
             name: "vigil_gpu_process_info", type: .gauge,
             help: "A process on a GPU and who owns it (user, Slurm job, container, pod); value is always 1.",
             labelOrder: order)
+        var jobInfo = MetricFamily(
+            name: "vigil_gpu_job_info", type: .gauge,
+            help:
+                "A Slurm job or Kubernetes pod using a GPU, from its processes' cgroups; value is always 1. Join with "
+                + "`* on (gpu, Hostname) group_left (job_id, user)`.",
+            labelOrder: order)
         for (index, reading) in readings.enumerated() {
             let base = Array(gpuLabels[index])
             lost.samples.append(
@@ -137,8 +143,22 @@ public struct DCGMExporterFormat: Sendable {
                 ]
                 processInfo.samples.append(MetricSample(name: processInfo.name, labels: Labels(base + owner), value: 1))
             }
+            // One series per job (or pod) on the GPU, however many processes it runs there.
+            var jobs: [String: Labels] = [:]
+            for process in reading.processes where process.slurmJobID != nil || process.kubernetesPodUID != nil {
+                let key = (process.slurmJobID ?? "") + "/" + (process.kubernetesPodUID ?? "")
+                guard jobs[key] == nil else { continue }
+                jobs[key] = Labels(
+                    base + [
+                        Label("job_id", process.slurmJobID ?? ""), Label("user", process.user ?? ""),
+                        Label("pod_uid", process.kubernetesPodUID ?? ""),
+                    ])
+            }
+            for key in jobs.keys.sorted() {
+                jobInfo.samples.append(MetricSample(name: jobInfo.name, labels: jobs[key]!, value: 1))
+            }
         }
-        for family in [lost, xids, reasons, processMemory, processInfo] where !family.samples.isEmpty {
+        for family in [lost, xids, reasons, processMemory, processInfo, jobInfo] where !family.samples.isEmpty {
             set.append(family)
         }
     }

@@ -102,6 +102,26 @@ func sampleReading(index: Int = 0) -> GPUReading {
         #expect(metrics.families.first { $0.name == "vigil_gpu_lost" }?.samples.first?.value == 0)
     }
 
+    /// The series a job join needs: one per job on each GPU, however many processes it has there.
+    @Test func jobInfoHasOneSeriesPerJobPerGPU() {
+        var reading = sampleReading()
+        var second = reading.processes[0]
+        second.pid += 1
+        var pod = reading.processes[0]
+        pod.pid += 2
+        pod.slurmJobID = nil
+        pod.kubernetesPodUID = "0f5e1c2a-1111-2222-3333-444455556666"
+        var unowned = reading.processes[0]
+        unowned.pid += 3
+        unowned.slurmJobID = nil
+        reading.processes += [second, pod, unowned]
+        let jobs = format.metrics(for: [reading]).families.first { $0.name == "vigil_gpu_job_info" }?.samples ?? []
+        #expect(jobs.map { $0.labels["job_id"] } == ["", "123456"])
+        #expect(jobs.map { $0.labels["pod_uid"] } == ["0f5e1c2a-1111-2222-3333-444455556666", ""])
+        #expect(jobs.allSatisfy { $0.labels["gpu"] == "0" && $0.labels["Hostname"] == "gpu-node-01" && $0.value == 1 })
+        #expect(jobs.last?.labels["user"] == "alice")
+    }
+
     @Test func lostGPUOnlyReportsItsLossAndXIDs() {
         var lost = sampleReading(index: 1)
         lost.isLost = true
