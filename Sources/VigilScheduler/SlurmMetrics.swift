@@ -133,32 +133,37 @@ public enum SlurmMetrics {
         }
     }
 
+    /// `slurm_<kind>_{alloc,idle,other,total}` as the exporter counts them: "other" is what drained,
+    /// down or failed nodes have unallocated. Returns the total and the allocated count.
+    @discardableResult
+    static func addPool<Count: BinaryInteger>(
+        _ kind: String, _ noun: String, _ nodes: [SlurmNode], total: KeyPath<SlurmNode, Count>,
+        allocated: KeyPath<SlurmNode, Count>, to set: inout MetricSet
+    ) -> (total: Count, allocated: Count) {
+        let sumTotal = nodes.reduce(Count.zero) { $0 + $1[keyPath: total] }
+        let sumAllocated = nodes.reduce(Count.zero) { $0 + $1[keyPath: allocated] }
+        let other = nodes.filter { $0.state.isUnavailable }.reduce(Count.zero) {
+            $0 + ($1[keyPath: total] - $1[keyPath: allocated])
+        }
+        set.gauge("slurm_\(kind)_alloc", help: "Allocated \(noun).", value: Double(sumAllocated))
+        set.gauge(
+            "slurm_\(kind)_idle", help: "Idle \(noun) on available nodes.",
+            value: Double(sumTotal - sumAllocated - other))
+        set.gauge(
+            "slurm_\(kind)_other", help: "Unallocated \(noun) on drained, down or failed nodes.", value: Double(other))
+        set.gauge("slurm_\(kind)_total", help: "\(noun).", value: Double(sumTotal))
+        return (sumTotal, sumAllocated)
+    }
+
     static func addNodes(_ nodes: [SlurmNode], to set: inout MetricSet) {
         var stateCounts: [String: Int] = Dictionary(uniqueKeysWithValues: nodeStateCounters.map { ($0, 0) })
         for node in nodes { stateCounts[exporterStateName(node.state), default: 0] += 1 }
         for state in nodeStateCounters + stateCounts.keys.filter({ !nodeStateCounters.contains($0) }).sorted() {
             set.gauge("slurm_nodes_\(state)", help: "Nodes in state \(state).", value: Double(stateCounts[state] ?? 0))
         }
-        let cpusTotal = nodes.reduce(0) { $0 + $1.cpusTotal }
-        let cpusAllocated = nodes.reduce(0) { $0 + $1.cpusAllocated }
-        let cpusOther = nodes.filter { $0.state.isUnavailable }.reduce(0) { $0 + ($1.cpusTotal - $1.cpusAllocated) }
-        set.gauge("slurm_cpus_alloc", help: "Allocated CPUs.", value: Double(cpusAllocated))
-        set.gauge(
-            "slurm_cpus_idle", help: "Idle CPUs on available nodes.",
-            value: Double(cpusTotal - cpusAllocated - cpusOther))
-        set.gauge(
-            "slurm_cpus_other", help: "Unallocated CPUs on drained, down or failed nodes.", value: Double(cpusOther))
-        set.gauge("slurm_cpus_total", help: "CPUs.", value: Double(cpusTotal))
-        let gpusTotal = nodes.reduce(0) { $0 + $1.gpusTotal }
-        let gpusAllocated = nodes.reduce(0) { $0 + $1.gpusAllocated }
-        let gpusOther = nodes.filter { $0.state.isUnavailable }.reduce(0) { $0 + ($1.gpusTotal - $1.gpusAllocated) }
-        set.gauge("slurm_gpus_alloc", help: "Allocated GPUs.", value: Double(gpusAllocated))
-        set.gauge(
-            "slurm_gpus_idle", help: "Idle GPUs on available nodes.",
-            value: Double(gpusTotal - gpusAllocated - gpusOther))
-        set.gauge(
-            "slurm_gpus_other", help: "Unallocated GPUs on drained, down or failed nodes.", value: Double(gpusOther))
-        set.gauge("slurm_gpus_total", help: "GPUs.", value: Double(gpusTotal))
+        addPool("cpus", "CPUs", nodes, total: \.cpusTotal, allocated: \.cpusAllocated, to: &set)
+        let (gpusTotal, gpusAllocated) = addPool(
+            "gpus", "GPUs", nodes, total: \.gpusTotal, allocated: \.gpusAllocated, to: &set)
         set.gauge(
             "slurm_gpus_utilization", help: "Allocated GPUs as a fraction of all GPUs.",
             value: gpusTotal == 0 ? 0 : Double(gpusAllocated) / Double(gpusTotal))
