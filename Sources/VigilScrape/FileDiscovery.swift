@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import VigilConfig
 import VigilModel
 
@@ -29,7 +28,7 @@ struct FileDiscovery: Sendable {
     let logger: Logger
     /// Hands the current groups (of every file, in path order) to the manager.
     let publish: @Sendable ([TargetGroup]) async -> Void
-    let stopSignal: StopSignal
+    let stopSignal: StopSignal<Void>
 
     /// The files, their last contents and the groups last parsed from them.
     struct State {
@@ -112,39 +111,5 @@ struct FileDiscovery: Sendable {
         let directory = url.deletingLastPathComponent().path
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return entries.filter { fnmatch(name, $0, 0) == 0 }.sorted().map { directory + "/" + $0 }
-    }
-}
-
-/// A one-shot stop request that a task can await (cancellation ends the wait too).
-final class StopSignal: Sendable {
-    private struct State {
-        var stopped = false
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-
-    private let state = Mutex(State())
-
-    func stop() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.stopped = true
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
-    }
-
-    func wait() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let done = state.withLock { state -> Bool in
-                    if state.stopped || Task.isCancelled { return true }
-                    state.waiter = continuation
-                    return false
-                }
-                if done { continuation.resume() }
-            }
-        } onCancel: {
-            stop()
-        }
     }
 }

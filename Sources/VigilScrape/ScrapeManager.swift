@@ -35,7 +35,7 @@ public actor ScrapeManager: Service {
         var config: ScrapeConfig
         /// Groups per `file_sd_configs` entry, as last published.
         var fileGroups: [[TargetGroup]]
-        var discoveries: [StopSignal] = []
+        var discoveries: [StopSignal<Void>] = []
         /// Bumped when the discoveries are replaced, so a late publish of an old one is ignored.
         var discoveryGeneration = 0
         var loops: [TargetKey: TargetHandle] = [:]
@@ -176,7 +176,7 @@ public actor ScrapeManager: Service {
         pool.discoveryGeneration += 1
         let generation = pool.discoveryGeneration
         for (index, fileSD) in pool.config.fileSDConfigs.enumerated() {
-            let signal = StopSignal()
+            let signal = StopSignal<Void>()
             pool.discoveries.append(signal)
             let discovery = FileDiscovery(
                 job: job, index: index, config: fileSD, clock: clock, logger: logger,

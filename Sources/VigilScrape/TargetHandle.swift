@@ -17,11 +17,10 @@ final class TargetHandle: Sendable {
     private struct State {
         var health = TargetHealthStateMachine()
         var metadata: [String: MetricMetadata] = [:]
-        var stop: LoopStop?
-        var stopWaiter: CheckedContinuation<LoopStop?, Never>?
     }
 
     private let state = Mutex(State())
+    private let stopSignal = StopSignal<LoopStop>()
 
     init(target: ScrapeTarget) { self.target = target }
 
@@ -35,37 +34,11 @@ final class TargetHandle: Sendable {
     func setMetadata(_ metadata: [String: MetricMetadata]) { state.withLock { $0.metadata = metadata } }
 
     /// Asks the loop to stop; the first request wins.
-    func stop(_ reason: LoopStop) {
-        let waiter = state.withLock { state -> CheckedContinuation<LoopStop?, Never>? in
-            guard state.stop == nil else { return nil }
-            state.stop = reason
-            defer { state.stopWaiter = nil }
-            return state.stopWaiter
-        }
-        waiter?.resume(returning: reason)
-    }
+    func stop(_ reason: LoopStop) { stopSignal.stop(reason) }
 
     /// Returns the stop request once there is one, or nil when the waiting task is cancelled (the
     /// manager shuts down).
-    func waitForStop() async -> LoopStop? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<LoopStop?, Never>) in
-                let immediate = state.withLock { state -> LoopStop?? in
-                    if let stop = state.stop { return .some(stop) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.stopWaiter = continuation
-                    return nil
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<LoopStop?, Never>? in
-                defer { state.stopWaiter = nil }
-                return state.stopWaiter
-            }
-            waiter?.resume(returning: nil)
-        }
-    }
+    func waitForStop() async -> LoopStop? { await stopSignal.wait() }
 }
 
 /// A pool-wide error every loop of the pool reports instead of scraping (`target_limit`).

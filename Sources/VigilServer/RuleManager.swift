@@ -148,13 +148,9 @@ public actor RuleManager: Service {
 
 /// One group's evaluation loop and the group's latest state, shared with the manager for snapshots.
 final class GroupLoop: Sendable {
-    private struct State {
-        var group: RuleGroup
-        var stop: Bool?
-        var stopWaiter: CheckedContinuation<Bool?, Never>?
-    }
-
-    private let state: Mutex<State>
+    private let state: Mutex<RuleGroup>
+    /// True when the group is removed (its series are marked stale), false when a reload replaces it.
+    private let stopSignal = StopSignal<Bool>()
     private let queryable: any Queryable
     private let appendable: any Appendable
     private let clock: any ScrapeClock
@@ -167,7 +163,7 @@ final class GroupLoop: Sendable {
         group: RuleGroup, queryable: any Queryable, appendable: any Appendable, clock: any ScrapeClock,
         sink: @escaping RuleManager.AlertSink, restore: RuleManager.RestoreOptions?, logger: Logger
     ) {
-        state = Mutex(State(group: group))
+        state = Mutex(group)
         self.queryable = queryable
         self.appendable = appendable
         self.clock = clock
@@ -176,50 +172,22 @@ final class GroupLoop: Sendable {
         self.logger = logger
     }
 
-    var group: RuleGroup { state.withLock { $0.group } }
+    var group: RuleGroup { state.withLock { $0 } }
 
     /// Stops the loop; `removed` marks the group's series stale (the group is gone, not replaced).
-    func stop(removed: Bool) {
-        let waiter = state.withLock { state -> CheckedContinuation<Bool?, Never>? in
-            guard state.stop == nil else { return nil }
-            state.stop = removed
-            defer { state.stopWaiter = nil }
-            return state.stopWaiter
-        }
-        waiter?.resume(returning: removed)
-    }
-
-    private func waitForStop() async -> Bool? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Bool?, Never>) in
-                let immediate = state.withLock { state -> Bool?? in
-                    if let stop = state.stop { return .some(stop) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.stopWaiter = continuation
-                    return nil
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Bool?, Never>? in
-                defer { state.stopWaiter = nil }
-                return state.stopWaiter
-            }
-            waiter?.resume(returning: nil)
-        }
-    }
+    func stop(removed: Bool) { stopSignal.stop(removed) }
 
     func run() async {
         let removed = await withTaskGroup(of: Void.self) { tasks -> Bool? in
             tasks.addTask { await self.evaluateUntilCancelled() }
-            let stop = await waitForStop()
+            let stop = await stopSignal.wait()
             tasks.cancelAll()
             await tasks.waitForAll()
             return stop
         }
         if removed == true {
             let now = clock.now() / 1_000_000
-            state.withLock { $0.group.markStale(at: now, appendingTo: appendable) }
+            state.withLock { $0.markStale(at: now, appendingTo: appendable) }
         }
     }
 
@@ -258,7 +226,7 @@ final class GroupLoop: Sendable {
             }
             first = false
             if Task.isCancelled { return }
-            state.withLock { $0.group = group }
+            state.withLock { $0 = group }
             for failure in evaluation.failures {
                 logger.warning(
                     "rule evaluation failed",
