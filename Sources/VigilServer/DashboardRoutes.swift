@@ -1,13 +1,15 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import VigilAlerting
 import VigilModel
 import VigilPromQL
 import VigilRules
 import VigilUI
 
 /// The built-in dashboard's pages, gathered with PromQL in-process against the API's storage and rendered
-/// by VigilUI: the fleet overview at `/` and `/ui/overview`, and helpful 404 pages for what is not built.
+/// by VigilUI: the fleet overview at `/` and `/ui/overview` (this file), a node's page, alerts and silences,
+/// explore, targets and status (one `DashboardRoutes+Page.swift` file each), and helpful 404 pages.
 ///
 /// Definitions the overview's counters use (one GPU is one `(Hostname, gpu)` pair of dcgm-exporter's labels):
 /// - **unhealthy**: the GPU fell off the bus (`vigil_gpu_lost == 1`), had an uncorrectable ECC error or a
@@ -18,11 +20,14 @@ import VigilUI
 /// - **idle**: healthy and at most 10 % utilised.
 public struct DashboardRoutes: Sendable {
     public var api: PrometheusAPI
+    /// The built-in Alertmanager, for the alerts page's silences and inhibited alerts; nil without one.
+    public var alertmanager: AlertmanagerAPI?
     /// Seconds between refreshes in place when the URL has no `refresh` parameter.
     public var defaultRefreshSeconds: Int
 
-    public init(api: PrometheusAPI, defaultRefreshSeconds: Int = 15) {
+    public init(api: PrometheusAPI, alertmanager: AlertmanagerAPI? = nil, defaultRefreshSeconds: Int = 15) {
         self.api = api
+        self.alertmanager = alertmanager
         self.defaultRefreshSeconds = defaultRefreshSeconds
     }
 
@@ -75,6 +80,10 @@ public struct DashboardRoutes: Sendable {
         router.get("/") { request, _ in await dashboard.overviewResponse(request, path: "/") }
         router.get("/ui/overview") { request, _ in await dashboard.overviewResponse(request, path: "/ui/overview") }
         router.get("/ui/node/{name}") { request, _ in await dashboard.nodeResponse(request) }
+        router.get("/ui/alerts") { request, _ in await dashboard.alertsResponse(request) }
+        router.get("/ui/explore") { request, _ in await dashboard.exploreResponse(request) }
+        router.get("/ui/targets") { request, _ in await dashboard.targetsResponse(request) }
+        router.get("/ui/status") { request, _ in await dashboard.statusResponse(request) }
         router.get("/ui/{page}") { request, _ in
             Self.html(
                 .notFound,
@@ -222,34 +231,6 @@ public struct DashboardRoutes: Sendable {
         return seconds
     }
 
-    func nodeResponse(_ request: Request) async -> Response {
-        let prefix = "/ui/node/"
-        let raw = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
-        let name = raw.removingPercentEncoding ?? raw
-        let selector = "DCGM_FI_DEV_GPU_UTIL{Hostname=\"\(escapeLabelValue(name))\"}"
-        let engine = Engine(options: api.engineOptions)
-        let storage = api.storage
-        let time = api.now()
-        let gpuCount =
-            (try? await QueryExecutor.run { () -> Int in
-                guard case .vector(let samples) = try engine.instantQuery(selector, at: time, on: storage).value
-                else { return 0 }
-                return samples.count
-            }) ?? 0
-        let message =
-            gpuCount > 0
-            ? "The page of node \(name) (\(gpuCount) GPUs reporting) is not built yet. Its GPUs are in the overview's heatmap, and its series in the API."
-            : "No GPU reports Hostname \"\(name)\" now. The overview's heatmap lists every node that does."
-        return Self.html(
-            .notFound,
-            HTMLPage.errorPage(
-                title: "Node \(name)", message: message,
-                links: [
-                    ("/", "Fleet overview"),
-                    ("/api/v1/query?query=" + HTMLPage.percentEncoded(selector), "This node's GPU utilisation (API)"),
-                ]))
-    }
-
     static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(
             status: status,
@@ -261,6 +242,8 @@ public struct DashboardRoutes: Sendable {
 }
 
 /// Adds the built-in dashboard's pages to `router`.
-public func addDashboard<Context: RequestContext>(to router: Router<Context>, api: PrometheusAPI) {
-    DashboardRoutes(api: api).register(on: router)
+public func addDashboard<Context: RequestContext>(
+    to router: Router<Context>, api: PrometheusAPI, alertmanager: AlertmanagerAPI? = nil
+) {
+    DashboardRoutes(api: api, alertmanager: alertmanager).register(on: router)
 }

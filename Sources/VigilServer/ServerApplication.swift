@@ -32,7 +32,7 @@ public func buildServerApplication(
 ) -> some ApplicationProtocol {
     let router = Router()
     addPrometheusAPI(to: router, api: api)
-    addDashboard(to: router, api: api)
+    addDashboard(to: router, api: api, alertmanager: alertmanager)
     if let alertmanager { addAlertmanagerAPI(to: router, api: alertmanager) }
     return Application(
         router: router,

@@ -56,17 +56,31 @@ public enum HTMLPage {
         return x == nil && y != nil
     }
 
-    /// A page's opening: doctype, head with the style, the banner the refresh script shows while the server
-    /// cannot be reached, and the navigation. Without script, `refreshSeconds` reloads the whole page.
-    public static func header(title: String, refreshSeconds: Int?) -> String {
+    /// The dashboard's pages in the navigation bar: path and name.
+    public static let navigation: [(path: String, name: String)] = [
+        ("/", "Fleet overview"), ("/ui/alerts", "Alerts"), ("/ui/explore", "Explore"), ("/ui/targets", "Targets"),
+        ("/ui/status", "Status"),
+    ]
+
+    /// A page's opening: doctype, head with the shared style plus the page's own `style`, the banner the
+    /// refresh script shows while the server cannot be reached, and the navigation with `current` (a path of
+    /// ``navigation``) marked. Without script, `refreshSeconds` reloads the whole page.
+    public static func header(title: String, refreshSeconds: Int?, style pageStyle: String = "", current: String? = nil)
+        -> String
+    {
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         html += "<title>" + escape(title) + " · Vigil</title>\n"
         if let refreshSeconds, refreshSeconds > 0 {
             html += "<noscript><meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\"></noscript>\n"
         }
-        html += "<style>\n" + style + "</style>\n</head>\n<body>\n"
-        html += "<header><a class=\"brand\" href=\"/\">Vigil</a><nav><a href=\"/\">Fleet overview</a></nav>"
+        html += "<style>\n" + style + pageStyle + "</style>\n</head>\n<body>\n"
+        html += "<header><a class=\"brand\" href=\"/\">Vigil</a><nav>"
+        for page in navigation {
+            let marked = page.path == current ? " aria-current=\"page\"" : ""
+            html += "<a href=\"\(page.path)\"\(marked)>\(escape(page.name))</a>"
+        }
+        html += "</nav>"
         html += "<h1>" + escape(title) + "</h1></header>\n"
         html +=
             "<p id=\"offline\" class=\"banner error\" role=\"alert\" hidden>The server cannot be reached; "
@@ -125,6 +139,8 @@ public enum HTMLPage {
         body { margin: 0; font-family: system-ui, sans-serif; color: #1d2330; background: #f5f6f8; }
         header { display: flex; align-items: baseline; gap: 1.5rem; padding: 0.6rem 1.2rem; background: #1d2330; color: #fff; }
         header a { color: #dfe6f3; text-decoration: none; }
+        header nav { display: flex; gap: 1rem; }
+        header nav a[aria-current] { color: #fff; border-bottom: 2px solid #fff; }
         header .brand { font-weight: bold; font-size: 1.2rem; color: #fff; }
         header h1 { margin: 0 0 0 auto; font-size: 1rem; font-weight: normal; color: #aab4c6; }
         main { padding: 1rem 1.2rem; }

@@ -141,7 +141,7 @@ public struct OverviewPage: Sendable, Hashable {
     /// The whole HTML document.
     public func render() throws(ChartError) -> String {
         let main = try renderMain()
-        var html = HTMLPage.header(title: "Fleet overview", refreshSeconds: refreshSeconds)
+        var html = HTMLPage.header(title: "Fleet overview", refreshSeconds: refreshSeconds, current: "/")
         html += main
         html += HTMLPage.footer(refreshSeconds: refreshSeconds)
         return html
