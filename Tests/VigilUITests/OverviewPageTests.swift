@@ -61,9 +61,12 @@ import VigilUI
 
     @Test(arguments: OverviewPage.HeatmapMetric.allCases)
     func metricSwitchMarksTheCurrentMetric(metric: OverviewPage.HeatmapMetric) throws {
-        let html = try Self.fleet(metric: metric).render()
+        let page = Self.fleet(metric: metric)
+        let html = try page.render()
         #expect(html.contains("href=\"/?metric=\(metric.rawValue)\" aria-current=\"page\""))
-        #expect(occurrences(of: "aria-current=", in: html) == 1)
+        // One in the heatmap's switch, one on the navigation bar's "Fleet overview".
+        #expect(occurrences(of: "aria-current=", in: try page.renderMain()) == 1)
+        #expect(html.contains("<a href=\"/\" aria-current=\"page\">Fleet overview</a>"))
         #expect(html.contains("data-unit=\"\(metric.unit.rawValue)\""))
         #expect(html.contains("\(metric.title) of 512 GPUs"))
     }
