@@ -88,10 +88,12 @@ public enum HTMLPage {
         return html
     }
 
-    /// A page's closing, with the refresh script when `refreshSeconds` is positive: it fetches the page
-    /// again, swaps its `main` element in and shows the offline banner while fetches fail.
+    /// A page's closing, with the refresh script when `refreshSeconds` is positive (it fetches the page
+    /// again, swaps its `main` element in and shows the offline banner while fetches fail) and always
+    /// ``ChartScript`` (hover read-out, synced crosshair, drag to zoom, legend toggles for every
+    /// `svg.vigil-timeseries`; it does nothing on a page without charts).
     public static func footer(refreshSeconds: Int?) -> String {
-        var html = ""
+        var html = "<script id=\"vigil-chart-script\">\n" + ChartScript.source + "</script>\n"
         if let refreshSeconds, refreshSeconds > 0 {
             html +=
                 "<script>\n(function () {\n  var every = \(refreshSeconds * 1000);\n" + refreshScript
@@ -154,6 +156,7 @@ public enum HTMLPage {
         .counter.busy { border-top-color: #2a7f62; }
         .counter.idle { border-top-color: #8a94a6; border-top-style: dashed; }
         .counter.unhealthy { border-top-color: #b42318; border-top-style: double; border-top-width: 6px; }
+        .counter.allocated-idle { border-top-color: #b35c00; border-top-style: dotted; border-top-width: 5px; }
         .counter.power { border-top-color: #b88100; }
         section { background: #fff; border-radius: 6px; padding: 0.6rem 1rem; margin-bottom: 1rem; box-shadow: 0 1px 2px rgba(0,0,0,0.08); }
         .counters { background: none; box-shadow: none; padding: 0; }

@@ -4,6 +4,10 @@ import VigilModel
 /// (breaks at NaN and at gaps), a legend, and each drawn point in the path's `data-t`/`data-v` attributes
 /// for hover read-outs.
 ///
+/// On a dashboard page ``ChartScript`` makes the chart interactive (read-out, crosshair, drag to zoom, legend
+/// toggles); it reads the plot's geometry from the `plot-frame` rectangle and the value axis from
+/// `data-value-range`.
+///
 /// Rendering is pure: the same chart gives the same bytes on every platform.
 public struct TimeSeriesChart: Sendable, Hashable {
     public var title: String
@@ -165,6 +169,8 @@ public struct TimeSeriesChart: Sendable, Hashable {
                 "role": "img", "aria-labelledby": idPrefix + "-title", "font-family": "sans-serif", "font-size": "11",
                 "data-start": String(start), "data-end": String(end), "data-unit": unit.rawValue,
                 "data-downsampled": downsampled ? "true" : "false",
+                // For ChartScript: the value axis's bounds (dots at the read-out's points), keyboard focus.
+                "data-value-range": "\(axis.lower) \(axis.upper)", "tabindex": "0",
             ])
         svg.newline()
         svg.element("title", ["id": idPrefix + "-title"], text: title)
