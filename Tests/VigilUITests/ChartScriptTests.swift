@@ -3,7 +3,7 @@ import VigilModel
 import VigilUI
 
 /// What can be checked of the chart script without a browser (its behaviour is tested in Chromium by
-/// VigilEndToEndTests' ChartScriptBrowserTests).
+/// VigilUIBrowserTests' ChartScriptBrowserTests).
 @Suite struct ChartScriptTests {
     @Test func scriptCannotEndItsScriptElementEarly() {
         #expect(!ChartScript.source.contains("</"))
