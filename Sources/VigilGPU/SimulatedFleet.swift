@@ -56,6 +56,7 @@ public struct SimulatedFleet: Sendable {
         }
         if scheduling == .automatic {
             for index in self.nodes.indices { self.nodes[index].populate(atMs: startMs, nextJobID: &nextJobID) }
+            for planted in SimulatedHostFault.planted(nodes: nodes) { inject(planted.fault, node: planted.node) }
         }
         // Compute the outputs at the start, begin at the temperatures they lead to, and recompute
         // the clocks for those temperatures.

@@ -3,6 +3,8 @@ struct SimulatedNode: Sendable {
     let name: String
     var random: SimulationRandom
     var gpus: [SimulatedGPU]
+    /// The machine around the GPUs (CPUs, memory, disks, network, InfiniBand), driven by their work.
+    var host: SimulatedHost
     var jobs: [SimulatedJob] = []
     /// This step's demand of each job, parallel to `jobs` (kept to avoid allocating per step).
     var demands: [SimulatedJobDemand] = []
@@ -28,6 +30,7 @@ struct SimulatedNode: Sendable {
             gpus.append(SimulatedGPU(identity: identity, profile: profile, nodeInletCelsius: inlet, random: gpuRandom))
         }
         self.gpus = gpus
+        host = SimulatedHost(name: name, index: index, gpuCount: gpusPerNode, seed: seed, startMs: startMs)
         nextArrivalMs = startMs + Int64(random.exponential(mean: Self.meanArrivalGapMs))
         nextPID = random.integer(20_000...400_000)
         self.random = random
@@ -54,6 +57,7 @@ struct SimulatedNode: Sendable {
             let demand = gpus[index].jobSlot.map { demands[$0] }
             gpus[index].step(step, demand: demand, profile: profile)
         }
+        host.step(step, gpus: gpus, jobs: jobs)
     }
 
     /// Fills the node as a busy cluster would be when the simulation starts: jobs already running

@@ -18,8 +18,9 @@ public struct LocalAgentSource: MetricsSource {
     }
 }
 
-/// One machine of the `--demo` cluster: its GPUs' readings now, with dcgm-exporter's names and labels,
-/// as a real `vigil agent --gpu-backend sim` on that machine would serve them.
+/// One machine of the `--demo` cluster as a real `vigil agent` on it would serve it: its GPUs' readings now
+/// with dcgm-exporter's names and labels, and its host (CPU, memory, disks, network, InfiniBand) with
+/// node_exporter's.
 public struct SimulatedNodeSource: MetricsSource {
     public let cluster: SimulatedCluster
     public let node: Int
@@ -32,7 +33,8 @@ public struct SimulatedNodeSource: MetricsSource {
     }
 
     public func collect() async throws -> [MetricFamily] {
-        format.metrics(for: cluster.readings(node: node)).families
+        let now = cluster.nodeMetrics(node: node)
+        return format.metrics(for: now.readings).families + now.host
     }
 }
 
