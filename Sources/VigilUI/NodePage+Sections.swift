@@ -108,6 +108,8 @@ extension NodePage {
         for table in host.tables {
             html += "<table class=\"host-table\"><caption>" + HTMLPage.escape(table.caption) + "</caption><thead><tr>"
             for column in table.columns { html += "<th>" + HTMLPage.escape(column) + "</th>" }
+            let problems = table.rows.contains { $0.problem != nil }
+            if problems { html += "<th>Problem</th>" }
             html += "</tr></thead><tbody>"
             if table.rows.isEmpty {
                 html += "<tr><td colspan=\"\(table.columns.count)\" class=\"none\">none reported</td></tr>"
@@ -118,6 +120,8 @@ extension NodePage {
                 for cell in row.cells { html += "<td>" + HTMLPage.escape(cell ?? "–") + "</td>" }
                 if let problem = row.problem {
                     html += "<td class=\"problem-text\">▲ " + HTMLPage.escape(problem) + "</td>"
+                } else if problems {
+                    html += "<td></td>"
                 }
                 html += "</tr>"
             }
@@ -203,6 +207,7 @@ extension NodePage {
         .charts figure { margin: 0; background: #fff; border-radius: 6px; padding: 0.3rem; box-shadow: 0 1px 2px rgba(0,0,0,0.08); }
         .charts svg { width: 100%; height: auto; }
         .note { color: #555e6e; font-size: 0.85rem; }
+        .node-range { padding: 0.6rem 1.2rem 0; }
 
         """
 }

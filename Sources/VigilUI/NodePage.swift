@@ -242,18 +242,19 @@ public struct NodePage: Sendable, Hashable {
         let main = try renderMain()
         var html = HTMLPage.header(
             title: "Node \(name)", refreshSeconds: refreshSeconds, style: TimeRange.style + Self.style, current: nil)
+        // The picker stays outside `main`, so a refresh in place never swaps a field the user is typing in.
+        html += "<div class=\"node-range\">" + range.pickerHTML(path: path) + "</div>\n"
         html += main
         html += HTMLPage.footer(refreshSeconds: refreshSeconds)
         return html
     }
 
-    /// The `main` element alone: what a refresh replaces.
+    /// The `main` element alone: what a refresh replaces (the time-range picker is outside it).
     public func renderMain() throws(ChartError) -> String {
         var html = "<main id=\"node\" data-node=\"\(HTMLPage.escape(name))\">\n"
         for note in notes {
             html += "<p class=\"banner warning\" role=\"status\">" + HTMLPage.escape(note) + "</p>\n"
         }
-        html += range.pickerHTML(path: path)
         if !facts.isEmpty {
             html += "<dl class=\"facts\">"
             for fact in facts {

@@ -62,6 +62,10 @@ import VigilUI
         #expect(html.contains("SM 1980 MHz, memory 2619 MHz"))
         #expect(html.contains("sw_power_cap ▲"))
         #expect(html.contains("0 uncorrectable, 3 corrected"))
+        // The time-range picker sits outside the main element that a refresh swaps.
+        let main = try Self.page().renderMain()
+        #expect(!main.contains("<form"))
+        #expect(html.contains("<form"))
         #expect(html.contains("svg"))
         #expect(html.contains("vigil-timeseries"))
     }
