@@ -17,7 +17,9 @@ import VigilUI
 ///   paging GPU rules (docs/rules.md: `GPULost`, `GPUDoubleBitECCError`, `GPURowRemapFailure`,
 ///   `GPUXidResetRequired`, `GPUXidRebootRequired`, `GPUXidHardwareFault`);
 /// - **busy**: healthy and `DCGM_FI_DEV_GPU_UTIL > 10` (percent);
-/// - **idle**: healthy and at most 10 % utilised.
+/// - **idle**: healthy and at most 10 % utilised;
+/// - **allocated but idle**: idle, and a Slurm job or Kubernetes pod holds it (`vigil_gpu_job_info`); shown
+///   only when some GPU reports a job.
 public struct DashboardRoutes: Sendable {
     public var api: PrometheusAPI
     /// The built-in Alertmanager, for the alerts page's silences and inhibited alerts; nil without one.
@@ -50,6 +52,8 @@ public struct DashboardRoutes: Sendable {
         """
 
     static let utilizationQuery = "DCGM_FI_DEV_GPU_UTIL"
+    /// One value per GPU that a Slurm job or Kubernetes pod holds.
+    static let allocatedQuery = "max by (Hostname, hostname, instance, gpu) (vigil_gpu_job_info)"
     static let powerQuery = "sum(DCGM_FI_DEV_POWER_USAGE)"
 
     /// The heatmap's query per metric (memory as the percentage of framebuffer used).
@@ -103,7 +107,7 @@ public struct DashboardRoutes: Sendable {
         let engine = Engine(options: api.engineOptions)
         let storage = api.storage
         let queries = [
-            Self.utilizationQuery, Self.unhealthyQuery, Self.powerQuery,
+            Self.utilizationQuery, Self.unhealthyQuery, Self.powerQuery, Self.allocatedQuery,
             metric == .utilization ? nil : Self.heatmapQuery(metric),
         ]
         let results: [Result<QueryValue, any Error>]
@@ -130,10 +134,12 @@ public struct DashboardRoutes: Sendable {
         let utilization = vector(0, "GPU utilisation")
         let unhealthy = Set(vector(1, "GPU health").compactMap { GPUKey($0.labels) })
         let power = vector(2, "power draw").first?.value
-        let heatmapValues = metric == .utilization ? utilization : vector(3, metric.title.lowercased())
+        let allocated = Set(vector(3, "job allocations").compactMap { GPUKey($0.labels) })
+        let heatmapValues = metric == .utilization ? utilization : vector(4, metric.title.lowercased())
 
         var busy = 0
         var idle = 0
+        var allocatedIdle = 0
         var gpus: [GPUKey: OverviewPage.GPU] = [:]
         for sample in utilization {
             guard let key = GPUKey(sample.labels) else { continue }
@@ -143,6 +149,7 @@ public struct DashboardRoutes: Sendable {
                 busy += 1
             } else {
                 idle += 1
+                if allocated.contains(key) { allocatedIdle += 1 }
             }
             gpus[key] = OverviewPage.GPU(
                 hostname: key.hostname, gpu: key.gpu, value: nil, unhealthy: unhealthy.contains(key),
@@ -169,7 +176,10 @@ public struct DashboardRoutes: Sendable {
             }
         }
         return OverviewPage(
-            counts: OverviewPage.GPUCounts(busy: busy, idle: idle, unhealthy: unhealthy.count), powerWatts: power,
+            counts: OverviewPage.GPUCounts(
+                busy: busy, idle: idle, unhealthy: unhealthy.count,
+                allocatedIdle: allocated.isEmpty ? nil : allocatedIdle),
+            powerWatts: power,
             firingAlerts: firing, metric: metric, gpus: Array(gpus.values), generatedAt: time,
             refreshSeconds: refreshSeconds ?? defaultRefreshSeconds, notes: notes, path: path)
     }

@@ -71,6 +71,8 @@ public enum HTMLPage {
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         html += "<title>" + escape(title) + " · Vigil</title>\n"
+        // No favicon request (the browser would log the 404 as a console error on every page).
+        html += "<link rel=\"icon\" href=\"data:,\">\n"
         if let refreshSeconds, refreshSeconds > 0 {
             html += "<noscript><meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\"></noscript>\n"
         }

@@ -67,12 +67,16 @@ public struct OverviewPage: Sendable, Hashable {
         public var busy: Int
         public var idle: Int
         public var unhealthy: Int
+        /// Idle GPUs that a Slurm job or Kubernetes pod holds (`vigil_gpu_job_info`): paid for, not used.
+        /// Nil when no GPU reports a job, so the counter is not shown where jobs are not collected.
+        public var allocatedIdle: Int?
         public var total: Int { busy + idle + unhealthy }
 
-        public init(busy: Int, idle: Int, unhealthy: Int) {
+        public init(busy: Int, idle: Int, unhealthy: Int, allocatedIdle: Int? = nil) {
             self.busy = busy
             self.idle = idle
             self.unhealthy = unhealthy
+            self.allocatedIdle = allocatedIdle
         }
     }
 
@@ -162,6 +166,11 @@ public struct OverviewPage: Sendable, Hashable {
         html += counter(
             "unhealthy", counts.unhealthy, "GPUs unhealthy",
             "lost, uncorrectable ECC, row-remap failure or a serious XID")
+        if let allocatedIdle = counts.allocatedIdle {
+            html += counter(
+                "allocated-idle", allocatedIdle, "allocated but idle",
+                "idle GPUs that a Slurm job or Kubernetes pod holds (vigil_gpu_job_info)")
+        }
         html += counter("total", counts.total, "GPUs", "every GPU reporting")
         let power = powerWatts.map { ChartUnit.watts.format($0) } ?? "no data"
         html +=

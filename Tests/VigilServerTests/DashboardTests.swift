@@ -43,6 +43,11 @@ import VigilServer
                     try fixture.add(labels, times.map { ($0, value($0)) })
                 }
                 try add("vigil_gpu_lost") { _ in lost ? 1 : 0 }
+                if node == "node-0" && gpu < 6 {
+                    labels = labels.setting("job_id", to: "4242").setting("user", to: "ana")
+                    try add("vigil_gpu_job_info") { _ in 1 }
+                    labels = labels.removing("job_id").removing("user")
+                }
                 try add("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL") { time in
                     node == "node-2" && gpu == 6 && time >= APIFixture.now - 300_000 ? 1 : 0
                 }
@@ -78,6 +83,8 @@ import VigilServer
             #expect(html.contains("data-count=\"busy\">15<"), "\(html.prefix(3000))")
             #expect(html.contains("data-count=\"idle\">15<"))
             #expect(html.contains("data-count=\"unhealthy\">2<"))
+            // node-0's job holds GPUs 0–5, of which 4 and 5 idle.
+            #expect(html.contains("data-count=\"allocated-idle\">2<"))
             #expect(html.contains("data-count=\"total\">32<"))
             #expect(html.contains(">9.3 kW<"))
             #expect(html.contains("data-severity=\"page\"><span class=\"count\">1</span>"))
@@ -138,12 +145,12 @@ import VigilServer
             #expect(slow.body.contains("var every = 60000;"))
 
             let known = try await client.get("/ui/node/node-0")
-            #expect(known.status == .notFound)
-            #expect(known.body.contains("The page of node node-0 (8 GPUs reporting) is not built yet"))
-            #expect(known.body.contains("<a href=\"/\">Fleet overview</a>"))
+            #expect(known.status == .ok)
+            #expect(known.body.contains("<main id=\"node\""))
             let unknown = try await client.get("/ui/node/ghost")
             #expect(unknown.status == .notFound)
-            #expect(unknown.body.contains("No GPU reports Hostname &quot;ghost&quot; now"))
+            #expect(unknown.body.contains("No GPU reports Hostname &quot;ghost&quot;"))
+            #expect(unknown.body.contains("<a href=\"/\">Fleet overview</a>"))
             let page = try await client.get("/ui/nothing")
             #expect(page.status == .notFound)
             #expect(page.body.contains("There is no dashboard page at /ui/nothing"))

@@ -38,6 +38,7 @@ import VigilUI
         #expect(html.contains("data-count=\"idle\">111<"))
         #expect(html.contains("data-count=\"unhealthy\">1<"))
         #expect(html.contains("data-count=\"total\">512<"))
+        #expect(!html.contains("data-count=\"allocated-idle\""), "no job data: no allocated-but-idle counter")
         #expect(html.contains("data-watts=\"183400.0\">183 kW<"))
         // Page before ticket, unknown severities after the known ones, zero counts left out.
         let page = try #require(html.firstRange(of: "data-severity=\"page\""))
@@ -46,6 +47,15 @@ import VigilUI
         #expect(page.lowerBound < ticket.lowerBound && ticket.lowerBound < custom.lowerBound)
         #expect(!html.contains("data-severity=\"warning\""))
         #expect(html.contains("2023-11-14 22:13:20 UTC"))
+    }
+
+    @Test func allocatedButIdleCounterOnceJobsExist() throws {
+        var page = Self.fleet()
+        page.counts.allocatedIdle = 37
+        let html = try page.render()
+        #expect(html.contains("data-count=\"allocated-idle\">37</span><span class=\"label\">allocated but idle"))
+        page.counts.allocatedIdle = 0
+        #expect(try page.render().contains("data-count=\"allocated-idle\">0<"))
     }
 
     @Test func noAlertsAndNoGPUsSayso() throws {
