@@ -13,7 +13,8 @@ import VigilStorage
 @Suite struct GrafanaCompatibilityTests {
     /// One hour of a simulated GPU fleet at 15 s, appended as scraping the agents would: dcgm-exporter's
     /// families (the agent's `GPUCollector` path) with the `instance` and `job` labels a scrape adds.
-    static func gpuFixture(nodes: Int = 2, gpusPerNode: Int = 4) throws -> APIFixture {
+    /// With `hosts`, each node's simulated host (node_exporter's families) is appended with the same labels.
+    static func gpuFixture(nodes: Int = 2, gpusPerNode: Int = 4, hosts: Bool = false) throws -> APIFixture {
         let fixture = APIFixture {
             $0.metadata = StaticMetadataProvider([
                 "DCGM_FI_DEV_GPU_TEMP": [MetricMetadata(type: .gauge, help: "GPU temperature (in C).", unit: "")]
@@ -28,7 +29,7 @@ import VigilStorage
             fleet.advance(toMs: time)
             for node in 0..<fleet.nodeCount {
                 let metrics = formats[node].metrics(for: fleet.readings(node: node))
-                for family in metrics.families {
+                for family in metrics.families + (hosts ? fleet.hostMetrics(node: node) : []) {
                     for sample in family.samples {
                         let labels = sample.labels
                             .setting(metricNameLabel, to: sample.name)
