@@ -245,6 +245,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "VigilUIBrowserTests", dependencies: ["VigilUI", "VigilModel", "VigilTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilSchedulerTests", dependencies: ["VigilScheduler", "VigilModel", "VigilTestSupport"],
