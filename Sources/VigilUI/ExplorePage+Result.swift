@@ -86,7 +86,7 @@ extension ExplorePage {
                 + HTMLPage.escape(TimeRange.seconds(timeRange.end)) + " (unix seconds).</p>\n"
         }
         let sorted = all.sorted { HTMLPage.naturalOrder($0.displayName, $1.displayName) }
-        let shown = Array(sorted.prefix(max(0, maxSeries)))
+        let (shown, common) = Self.legendNames(Array(sorted.prefix(max(0, maxSeries))))
         let title = query.count > 120 ? String(query.prefix(119)) + "…" : query
         let chart = TimeSeriesChart(
             title: title.replacingNewlines(), series: shown, start: timeRange.start, end: timeRange.end,
@@ -108,11 +108,32 @@ extension ExplorePage {
                     + "step or a shorter range shows every point.</p>\n"
             }
             html += "<div class=\"chart\">" + rendering.svg + "</div>\n"
+            if !common.isEmpty {
+                html +=
+                    "<p class=\"note common-labels\">Every series has " + HTMLPage.escape(common.description) + "</p>\n"
+            }
         } catch {
             html += "<p class=\"banner warning\" role=\"status\">The graph cannot be drawn: "
             html += HTMLPage.escape(error.description) + "</p>\n"
         }
         return html
+    }
+
+    /// Legend names without the labels every series shares (returned apart), so that what tells the series
+    /// apart shows: `{gpu="3"}` instead of ten labels of which nine are the same. One series keeps its name.
+    static func legendNames(_ series: [ChartSeries]) -> (series: [ChartSeries], common: Labels) {
+        guard series.count > 1, let first = series.first else { return (series, Labels()) }
+        let common = first.labels.filter { label in
+            label.name != metricNameLabel && series.allSatisfy { $0.labels[label.name] == label.value }
+        }
+        guard !common.isEmpty else { return (series, Labels()) }
+        let names = Set(common.map(\.name))
+        let named = series.map { item -> ChartSeries in
+            var copy = item
+            if copy.name == nil { copy.name = seriesText(Labels(item.labels.filter { !names.contains($0.name) })) }
+            return copy
+        }
+        return (named, Labels(common))
     }
 
     func tableHTML(_ all: [Row]) -> String {

@@ -51,6 +51,23 @@ import VigilUI
         #expect(html.contains("Enter a PromQL expression"))
     }
 
+    @Test func legendsLeaveOutTheLabelsEverySeriesShares() {
+        let series = ["1", "2"].map { gpu in
+            ChartSeries(
+                labels: ["__name__": "DCGM_FI_DEV_GPU_TEMP", "Hostname": "node-1", "gpu": gpu, "job": "demo"],
+                samples: [Sample(Self.now - 60_000, 40)])
+        }
+        let html = Self.page("DCGM_FI_DEV_GPU_TEMP", outcome: .series(series)).render()
+        #expect(html.contains(">DCGM_FI_DEV_GPU_TEMP{gpu=&quot;1&quot;}<"))
+        #expect(html.contains(">DCGM_FI_DEV_GPU_TEMP{gpu=&quot;2&quot;}<"))
+        #expect(html.contains("Every series has {Hostname=&quot;node-1&quot;, job=&quot;demo&quot;}"))
+        let one = Self.page("x", outcome: .series([series[0]])).render()
+        #expect(
+            one.contains(">DCGM_FI_DEV_GPU_TEMP{Hostname=&quot;node-1&quot;, gpu=&quot;1&quot;, job=&quot;demo&quot;}<")
+        )
+        #expect(!one.contains("Every series has"))
+    }
+
     @Test func tooManySeriesAreCappedWithANote() {
         let html = Self.page("x", outcome: .series(Self.series(250))).render()
         #expect(html.contains("data-series-shown=\"200\" data-series-total=\"250\""))
