@@ -116,14 +116,16 @@ extension AlertsPage {
             + "\(Self.age(milliseconds: generatedAt - item.activeAt))</span></td>"
         html += "<td class=\"value\">\(HTMLPage.escape(Self.valueText(item.value)))</td>"
         html += "<td class=\"details\">" + Self.annotationDetails(item.annotations)
+        // A pending alert is not sent to the Alertmanager yet: what would mute it once it fires.
+        let when = item.state == .pending ? "once firing, " : ""
         for id in item.silencedBy {
             html +=
-                "<p class=\"silenced\" data-silenced-by=\"\(HTMLPage.escape(id))\"><span aria-hidden=\"true\">🔕</span> "
-                + "silenced by <a href=\"#silence-\(HTMLPage.escape(id))\"><code>\(HTMLPage.escape(Self.shortID(id)))</code></a></p>"
+                "<p class=\"silenced\" data-silenced-by=\"\(HTMLPage.escape(id))\"><span aria-hidden=\"true\">⊘</span> "
+                + "\(when)silenced by <a href=\"#silence-\(HTMLPage.escape(id))\"><code>\(HTMLPage.escape(Self.shortID(id)))</code></a></p>"
         }
         for source in item.inhibitedBy {
             html +=
-                "<p class=\"inhibited\" data-inhibited-by=\"\(HTMLPage.escape(source.fingerprint))\">inhibited by "
+                "<p class=\"inhibited\" data-inhibited-by=\"\(HTMLPage.escape(source.fingerprint))\">\(when)inhibited by "
                 + Self.sourceText(source) + "</p>"
         }
         html += "</td>"
@@ -251,8 +253,8 @@ extension AlertsPage {
         let state = silence.state.rawValue
         let symbol: String =
             switch silence.state {
-            case .active: "🔕"
-            case .pending: "⏳"
+            case .active: "■"
+            case .pending: "□"
             case .expired: "✓"
             }
         // Expired rows carry another class: `tr.silence` is the browser tests' hook for silences one can expire.

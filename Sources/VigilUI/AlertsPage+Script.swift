@@ -135,13 +135,16 @@ extension AlertsPage {
         .runbook, .silenced, .inhibited { margin: 0; font-size: 0.9em; }
         .banner.info { background: #e6f0fb; border-color: #2e6fb7; margin: 0 0 0.8rem; }
         #new-silence { margin: 0 1.2rem 1rem; }
-        #silence-form { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.6rem; align-items: end; }
+        #silence-form { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.6rem; align-items: start; }
+        #silence-form label:first-of-type { grid-column: 1 / -1; }
+        #silence-form button { justify-self: start; align-self: end; padding: 0.3rem 1rem; }
         #silence-form label span { display: block; font-weight: 600; }
         #silence-form input { width: 100%; box-sizing: border-box; }
         #silence-form input[aria-invalid] { border: 2px solid #b42318; }
         #silence-form small { color: #555e6e; }
         pre.error-at { margin: 0.3rem 0 0; overflow-x: auto; }
-        code.matcher { white-space: nowrap; }
+        code.matcher, td.since time { white-space: nowrap; }
+        h2 .summary { font-weight: normal; color: #555e6e; margin-left: 0.5rem; }
 
         """
 }

@@ -136,8 +136,9 @@ import VigilUI
             #expect(section.lowerBound < row.lowerBound)
             let fingerprint = gpuLost.alertFingerprint.fingerprintString
             #expect(html.contains("data-fingerprint=\"\(fingerprint)\"><strong>GPULost</strong>"))
-            // The rule manager's pending GPUHot has the same labels, so its row says so too.
-            #expect(html.contains("<p class=\"inhibited\" data-inhibited-by=\"\(fingerprint)\">inhibited by"))
+            // The rule manager's pending GPUHot has the same labels: its row says what will inhibit it once it fires.
+            #expect(
+                html.contains("<p class=\"inhibited\" data-inhibited-by=\"\(fingerprint)\">once firing, inhibited by"))
         }
     }
 
