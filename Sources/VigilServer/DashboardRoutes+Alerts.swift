@@ -10,10 +10,12 @@ extension DashboardRoutes {
     /// Adds the alerts page's form actions, which work without script: `POST /ui/alerts/silences` creates a
     /// silence and `POST /ui/alerts/silences/{id}/expire` expires one, both through ``AlertmanagerAPI``'s own
     /// code (as `POST /api/v2/silences` and `DELETE /api/v2/silence/{id}` do), then redirect (303) to the page.
-    /// `GET /ui/alerts` itself is registered by ``register(on:)``.
+    /// `GET /ui/alerts/silences` redirects to the page; `GET /ui/alerts` itself is registered by ``register(on:)``.
     func registerAlertsActions<Context: RequestContext>(on router: Router<Context>) {
         let dashboard = self
         router.post("/ui/alerts/silences") { request, _ in await dashboard.createSilenceResponse(request) }
+        // Reloading the page a failed form POST answered with lands here: back to the page.
+        router.get("/ui/alerts/silences") { _, _ in Self.redirect(AlertsPage.path) }
         router.post("/ui/alerts/silences/{id}/expire") { request, context in
             await dashboard.expireSilenceResponse(id: context.parameters.get("id") ?? "")
         }

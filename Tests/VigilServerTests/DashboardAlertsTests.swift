@@ -229,6 +229,10 @@ import VigilUI
             #expect(answer.body.contains("<input name=\"matchers\" value=\"\(HTMLPage.escape(matchers))\""))
             #expect(answer.body.contains("value=\"kept &lt;script&gt;alert(1)&lt;/script&gt;\""))
             #expect(answer.body.contains("<main id=\"alerts\">"))
+            // Reloading that answer's URL (a GET) goes back to the page.
+            let reload = try await client.get("/ui/alerts/silences")
+            #expect(reload.status == .seeOther)
+            #expect(reload.headers[.location] == "/ui/alerts")
         }
         #expect(await alertmanager.dispatcher.silences.byID.isEmpty)
     }
