@@ -85,6 +85,7 @@ public struct DashboardRoutes: Sendable {
         router.get("/ui/overview") { request, _ in await dashboard.overviewResponse(request, path: "/ui/overview") }
         router.get("/ui/node/{name}") { request, _ in await dashboard.nodeResponse(request) }
         router.get("/ui/alerts") { request, _ in await dashboard.alertsResponse(request) }
+        registerAlertsActions(on: router)
         router.get("/ui/explore") { request, _ in await dashboard.exploreResponse(request) }
         router.get("/ui/targets") { request, _ in await dashboard.targetsResponse(request) }
         router.get("/ui/status") { request, _ in await dashboard.statusResponse(request) }
