@@ -151,3 +151,31 @@ struct PromQLBench: ParsableCommand {
         }
     }
 }
+
+/// `vigil bench dashboard`: the built-in dashboard's server time per page over a simulated fleet.
+struct DashboardBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Server time (PromQL gather + HTML render) of the dashboard's pages over N simulated nodes.",
+        discussion: """
+            N nodes × 8 GPUs with their hosts, as `vigil server --demo --demo-nodes N` exposes them, scraped every \
+            15 s for the last --minutes into a TSDB head; then the overview, a node page, an explore graph and the \
+            status page are each gathered and rendered --runs times. The issue's target: the overview of 64 nodes \
+            (512 GPUs) in under 300 ms of server time.
+            Example: vigil bench dashboard --nodes 64 --minutes 60
+            """)
+
+    @Option(help: "Simulated nodes of 8 GPUs.") var nodes = 64
+    @Option(help: "Minutes of history at 15 s.") var minutes = 60
+    @Option(help: "Renders of each page.") var runs = 10
+
+    func validate() throws {
+        guard nodes > 0, minutes > 0, runs > 0 else {
+            throw ValidationError("--nodes, --minutes and --runs must be positive")
+        }
+    }
+
+    func run() async throws {
+        print(try await DashboardBenchmark.run(nodes: nodes, minutes: minutes, runs: runs), terminator: "")
+    }
+}

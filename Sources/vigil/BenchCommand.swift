@@ -16,6 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             HostBench.self, GPUBench.self, ExpositionBench.self, ChunksBench.self, ScrapeBench.self,
             RemoteWriteBench.self, APIBench.self, TSDBBench.self, PromQLBench.self, RulesBench.self,
+            DashboardBench.self,
         ]
     )
 }
