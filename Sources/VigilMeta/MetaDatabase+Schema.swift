@@ -40,6 +40,7 @@ extension MetaDatabase {
                     CREATE INDEX notification_log_expires_at ON notification_log(expires_at);
                     """)
         }
+        registerJobSummaryMigrations(&migrator)
         return migrator
     }()
 }
