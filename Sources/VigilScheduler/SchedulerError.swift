@@ -22,6 +22,16 @@ public struct SchedulerError: Error, Sendable, Equatable, CustomStringConvertibl
         case commandFailed = "command_failed"
         /// A Slurm command ran past its timeout and was killed.
         case commandTimedOut = "command_timeout"
+        /// A value of the right JSON type that is not valid for its key (a Kubernetes quantity `"4 GB"`).
+        case invalidValue = "invalid_value"
+        /// An API server request failed: connection refused or lost, TLS, or an HTTP error status.
+        case requestFailed = "request_failed"
+        /// A watch's resourceVersion is too old for the API server (HTTP 410 Gone): list again.
+        case expired = "expired"
+        /// The API server refused the credentials (HTTP 401 or 403).
+        case unauthorized = "unauthorized"
+        /// The connection settings (kubeconfig, service account files) are missing or unusable.
+        case badConfiguration = "bad_configuration"
     }
 
     public var code: Code
