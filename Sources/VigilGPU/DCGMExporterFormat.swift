@@ -110,8 +110,8 @@ public struct DCGMExporterFormat: Sendable {
         var jobInfo = MetricFamily(
             name: "vigil_gpu_job_info", type: .gauge,
             help:
-                "A Slurm job or Kubernetes pod using a GPU, from its processes' cgroups; value is always 1. Join with "
-                + "`* on (gpu, Hostname) group_left (job_id, user)`.",
+                "A Slurm job (with its account and partition where known) or Kubernetes pod using a GPU, from its "
+                + "processes' cgroups; value is always 1. Join with `* on (gpu, Hostname) group_left (job_id, user)`.",
             labelOrder: order)
         for (index, reading) in readings.enumerated() {
             let base = Array(gpuLabels[index])
@@ -151,6 +151,7 @@ public struct DCGMExporterFormat: Sendable {
                 jobs[key] = Labels(
                     base + [
                         Label("job_id", process.slurmJobID ?? ""), Label("user", process.user ?? ""),
+                        Label("account", process.slurmAccount ?? ""), Label("partition", process.slurmPartition ?? ""),
                         Label("pod_uid", process.kubernetesPodUID ?? ""),
                     ])
             }

@@ -221,6 +221,10 @@ public struct GPUProcess: Sendable, Equatable, Codable {
     public var user: String?
     public var containerID: String?
     public var slurmJobID: String?
+    /// The Slurm job's account and partition, where the attribution knows them (the simulator, Slurm's
+    /// GRES listing); nil from cgroups alone.
+    public var slurmAccount: String?
+    public var slurmPartition: String?
     public var kubernetesPodUID: String?
     /// The MIG instance it runs on, when the GPU is partitioned.
     public var gpuInstanceID: Int?

@@ -44,6 +44,16 @@ public final class SimulatedCluster: Sendable {
         }
     }
 
+    /// The Slurm-like controller's jobs, nodes and statistics now; nil unless the cluster runs with
+    /// scheduling `.slurm`.
+    public func schedulerSnapshot() -> SimulatedScheduler.Snapshot? {
+        let target = now()
+        return fleet.withLock { fleet in
+            fleet.advance(toMs: target)
+            return fleet.schedulerSnapshot()
+        }
+    }
+
     /// Runs `body` with exclusive access to the fleet (start jobs, inject faults, look at them).
     public func withFleet<Result: Sendable>(_ body: (inout SimulatedFleet) -> Result) -> Result {
         fleet.withLock { body(&$0) }

@@ -17,6 +17,9 @@ public struct SimulatedFleet: Sendable {
         case automatic
         /// Every GPU starts idle and only ``startJob(_:node:gpus:durationMs:user:)`` places work.
         case manual
+        /// A Slurm-like controller (``SimulatedScheduler``) queues, places and ends jobs of users, accounts
+        /// and partitions; the fleet starts busy with a queue.
+        case slurm
     }
 
     /// Simulated time per physics step.
@@ -33,6 +36,8 @@ public struct SimulatedFleet: Sendable {
     public private(set) var nowMs: Int64
     var nodes: [SimulatedNode]
     var nextJobID: Int
+    /// The Slurm-like controller when scheduling is `.slurm`, else nil.
+    public private(set) var scheduler: SimulatedScheduler?
 
     /// - Parameters:
     ///   - nodes: machines, named `gpu-node-01`, `gpu-node-02`, …
@@ -56,6 +61,11 @@ public struct SimulatedFleet: Sendable {
         }
         if scheduling == .automatic {
             for index in self.nodes.indices { self.nodes[index].populate(atMs: startMs, nextJobID: &nextJobID) }
+            for planted in SimulatedHostFault.planted(nodes: nodes) { inject(planted.fault, node: planted.node) }
+        } else if scheduling == .slurm {
+            var scheduler = SimulatedScheduler(nodes: nodes, gpusPerNode: gpusPerNode, seed: seed, startMs: startMs)
+            scheduler.populate(nodes: &self.nodes, nowMs: startMs, nextJobID: &nextJobID)
+            self.scheduler = scheduler
             for planted in SimulatedHostFault.planted(nodes: nodes) { inject(planted.fault, node: planted.node) }
         }
         // Compute the outputs at the start, begin at the temperatures they lead to, and recompute
@@ -91,6 +101,7 @@ public struct SimulatedFleet: Sendable {
         for index in nodes.indices {
             nodes[index].step(step, profile: profile, scheduling: scheduling, nextJobID: &nextJobID)
         }
+        scheduler?.step(nowMs: nowMs, nodes: &nodes, nextJobID: &nextJobID)
     }
 
     // MARK: Reading

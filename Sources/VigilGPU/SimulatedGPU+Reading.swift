@@ -92,6 +92,8 @@ extension SimulatedGPU {
             process.type = "compute"
             process.user = job.user
             process.slurmJobID = job.id
+            if !job.account.isEmpty { process.slurmAccount = job.account }
+            if !job.partition.isEmpty { process.slurmPartition = job.partition }
             reading.processes = [process]
         }
         return reading

@@ -17,6 +17,13 @@ public struct SimulatedJob: Sendable, Equatable {
     public var id: String
     public var kind: Kind
     public var user: String
+    /// The Slurm account (bank) the job is charged to; empty outside the Slurm-like stream.
+    public var account: String = ""
+    /// The Slurm partition the job runs in; empty outside the Slurm-like stream.
+    public var partition: String = ""
+    /// How many ranks do work: ranks at or past it hold their GPU with a CUDA context and do nothing
+    /// (a job that asked for 8 GPUs and uses 2, an idle notebook). Equal to the GPU count for most jobs.
+    public var activeRanks: Int = .max
     public var processName: String
     /// GPU indexes on the node, ascending; rank r runs on `gpus[r]`.
     public var gpus: [Int]
@@ -51,7 +58,8 @@ public struct SimulatedJob: Sendable, Equatable {
     public static func == (lhs: SimulatedJob, rhs: SimulatedJob) -> Bool {
         lhs.id == rhs.id && lhs.kind == rhs.kind && lhs.user == rhs.user && lhs.processName == rhs.processName
             && lhs.gpus == rhs.gpus && lhs.firstPID == rhs.firstPID && lhs.startMs == rhs.startMs
-            && lhs.endMs == rhs.endMs
+            && lhs.endMs == rhs.endMs && lhs.account == rhs.account && lhs.partition == rhs.partition
+            && lhs.activeRanks == rhs.activeRanks
     }
 }
 
@@ -69,6 +77,15 @@ struct SimulatedJobDemand: Sendable {
 }
 
 extension SimulatedJob {
+    /// What a rank that holds its GPU and does nothing asks of it: a CUDA context (about 500 MiB) and
+    /// no work.
+    static let idleRankDemand = SimulatedJobDemand(
+        activity: 0, memoryFraction: 0.006, powerIntensity: 0, tensorShare: 0, dramShare: 0, nvlinkShare: 0,
+        pcieRxBytesPerSecond: 0, pcieTxBytesPerSecond: 0)
+
+    /// Whether rank `rank` does work (see ``activeRanks``).
+    func isActive(rank: Int) -> Bool { rank < activeRanks }
+
     /// Draws a job's personality.
     init(
         id: String, kind: Kind, user: String, gpus: [Int], firstPID: Int, startMs: Int64, durationMs: Int64,

@@ -54,7 +54,9 @@ struct SimulatedNode: Sendable {
             demands.append(jobs[slot].demand(atMs: step.nowMs, dtMs: step.dtMs, random: &random))
         }
         for index in gpus.indices {
-            let demand = gpus[index].jobSlot.map { demands[$0] }
+            let demand = gpus[index].jobSlot.map { slot in
+                jobs[slot].isActive(rank: gpus[index].rank) ? demands[slot] : SimulatedJob.idleRankDemand
+            }
             gpus[index].step(step, demand: demand, profile: profile)
         }
         host.step(step, gpus: gpus, jobs: jobs)
@@ -100,7 +102,7 @@ struct SimulatedNode: Sendable {
     @discardableResult
     mutating func start(
         kind: SimulatedJob.Kind, gpus wanted: [Int], startMs: Int64, durationMs: Int64, user: String,
-        nextJobID: inout Int
+        nextJobID: inout Int, placement: SimulatedJobPlacement? = nil
     ) -> SimulatedJob {
         let holding = Set(wanted.compactMap { gpus[$0].jobSlot })
         if !holding.isEmpty {
@@ -110,10 +112,17 @@ struct SimulatedNode: Sendable {
         let firstPID = nextPID
         nextPID += wanted.count + random.integer(200...4000)
         if nextPID > 4_000_000 { nextPID = random.integer(10_000...60_000) }
-        let job = SimulatedJob(
-            id: String(nextJobID), kind: kind, user: user, gpus: wanted.sorted(), firstPID: firstPID,
-            startMs: startMs, durationMs: durationMs, random: &random)
-        nextJobID += 1
+        var job = SimulatedJob(
+            id: placement?.id ?? String(nextJobID), kind: kind, user: user, gpus: wanted.sorted(),
+            firstPID: firstPID, startMs: startMs, durationMs: durationMs, random: &random)
+        if let placement {
+            job.account = placement.account
+            job.partition = placement.partition
+            job.activeRanks = placement.activeRanks
+            if let name = placement.processName { job.processName = name }
+        } else {
+            nextJobID += 1
+        }
         jobs.append(job)
         reindex()
         return job
@@ -186,4 +195,13 @@ struct SimulatedNode: Sendable {
         }
         return hash
     }
+}
+
+/// What the Slurm-like scheduler fixes about a job it places on a node (the rest is drawn there).
+struct SimulatedJobPlacement: Sendable {
+    var id: String
+    var account: String
+    var partition: String
+    var activeRanks: Int
+    var processName: String?
 }
