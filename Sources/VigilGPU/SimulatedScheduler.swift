@@ -62,9 +62,10 @@ public struct SimulatedScheduler: Sendable {
         users = Self.users(nodes: nodes)
         self.gpusPerNode = gpusPerNode
         maxQueueLength = 20 + 3 * nodes
-        // A job asks for about 30 000 GPU-seconds on average; submit about what the GPUs can run, so
-        // that the queue grows in the working day and drains at night.
-        meanArrivalGapMs = 29_000_000.0 / Double(nodes * gpusPerNode)
+        // A job asks for about 30 000 GPU-seconds on average: submit somewhat more than the GPUs can run
+        // (one node is drained, one fails what it gets), so that the queue fills in the working day and
+        // shrinks at night.
+        meanArrivalGapMs = 22_000_000.0 / Double(nodes * gpusPerNode)
         random = SimulationRandom(seed: seed, stream: 0x534C_524D)  // "SLRM"
         statistics = Statistics(sinceMs: startMs)
         nextArrivalMs = startMs

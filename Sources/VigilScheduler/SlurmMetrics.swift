@@ -18,6 +18,7 @@ public enum SlurmMetrics {
     public static func metricSet(for snapshot: SlurmSnapshot) -> MetricSet {
         var set = MetricSet()
         addJobs(snapshot, to: &set)
+        addNodeJobs(snapshot, to: &set)
         addNodes(snapshot.nodes, to: &set)
         if let scheduler = snapshot.scheduler { addScheduler(scheduler, to: &set) }
         return set
