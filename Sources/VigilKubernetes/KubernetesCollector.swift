@@ -1,4 +1,5 @@
 import ServiceLifecycle
+import VigilCollectors
 import VigilModel
 import VigilScheduler
 

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import VigilCollectors
+import VigilKubernetes
 import VigilModel
 import VigilScheduler
 
