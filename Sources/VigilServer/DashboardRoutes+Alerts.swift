@@ -173,18 +173,12 @@ extension DashboardRoutes {
             }
             filter.state = value
         }
-        var refresh: Int?
-        if let text = parameter("refresh") {
-            guard let seconds = Self.refreshSeconds(text) else {
-                return Self.html(
-                    .badRequest,
-                    HTMLPage.errorPage(
-                        title: "Bad refresh interval",
-                        message:
-                            "refresh=\"\(text)\" is not an interval: give whole seconds from 1 to 3600 (e.g. 15s or 15), or off.",
-                        links: [(AlertsPage.path, "Alerts, refreshed every \(defaultRefreshSeconds) s")]))
-            }
-            refresh = seconds
+        let refresh: Int?
+        do {
+            refresh = try Self.refresh(
+                parameter("refresh"), back: (AlertsPage.path, "Alerts, refreshed every \(defaultRefreshSeconds) s"))
+        } catch {
+            return error.response
         }
         var notes: [String] = []
         var status = HTTPResponse.Status.ok
@@ -329,14 +323,5 @@ extension DashboardRoutes {
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
-    }
-
-    /// `response` with a `Server-Timing` header for the time since `started`.
-    static func timed(_ response: Response, since started: ContinuousClock.Instant) -> Response {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
-        var response = response
-        response.headers[.init("Server-Timing")!] = "render;dur=" + String(format: "%.1f", milliseconds)
-        return response
     }
 }

@@ -111,25 +111,13 @@ extension DashboardRoutes {
                         + views.joined(separator: ", ") + ".",
                     links: views.map { (TimeRange.link(path, [("query", query), ("view", $0)]), $0) }))
         }
-        var refresh: Int?
-        let refreshText = form["refresh"]
-        if !refreshText.isEmpty {
-            guard let seconds = Self.refreshSeconds(refreshText) else {
-                return Self.html(
-                    .badRequest,
-                    HTMLPage.errorPage(
-                        title: "Bad refresh interval",
-                        message:
-                            "refresh=\"\(refreshText)\" is not an interval: give whole seconds from 1 to 3600 (e.g. 30s or 30), or off.",
-                        links: [
-                            (
-                                TimeRange.link(path, [("query", query), ("view", view.rawValue)]),
-                                "Explore without refresh"
-                            )
-                        ]
-                    ))
-            }
-            refresh = seconds
+        let refresh: Int?
+        do {
+            refresh = try Self.refresh(
+                form["refresh"],
+                back: (TimeRange.link(path, [("query", query), ("view", view.rawValue)]), "Explore without refresh"))
+        } catch {
+            return error.response
         }
         let range: TimeRange
         do {
@@ -138,16 +126,6 @@ extension DashboardRoutes {
             return Self.timeRangeErrorPage(error, path: path, keeping: [("query", query), ("view", view.rawValue)])
         }
         let page = await explore(query: query, view: view, timeRange: range, refreshSeconds: refresh)
-        let html = page.render()
-        var response = Self.html(.ok, html)
-        response.headers[.init("Server-Timing")!] = Self.renderTiming(since: started)
-        return response
-    }
-
-    /// `render;dur=12.3`: the milliseconds since `started`, for a page's `Server-Timing` header.
-    static func renderTiming(since started: ContinuousClock.Instant) -> String {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
-        return "render;dur=" + String(format: "%.1f", milliseconds)
+        return Self.timed(Self.html(.ok, page.render()), since: started)
     }
 }

@@ -25,18 +25,12 @@ extension DashboardRoutes {
                     title: "Bad time range", message: error.message,
                     links: [(path, "Node \(name), the last hour"), ("/", "Fleet overview")]))
         }
-        var refresh: Int?
-        if let text = request.uri.queryParameters["refresh"].map(String.init) {
-            guard let seconds = Self.refreshSeconds(text) else {
-                return Self.html(
-                    .badRequest,
-                    HTMLPage.errorPage(
-                        title: "Bad refresh interval",
-                        message:
-                            "refresh=\"\(text)\" is not an interval: give whole seconds from 1 to 3600 (e.g. 15s or 15), or off.",
-                        links: [(path, "Node \(name)")]))
-            }
-            refresh = seconds
+        let refresh: Int?
+        do {
+            refresh = try Self.refresh(
+                request.uri.queryParameters["refresh"].map(String.init), back: (path, "Node \(name)"))
+        } catch {
+            return error.response
         }
         guard let page = await node(name: name, range: range, refreshSeconds: refresh) else {
             let selector = "DCGM_FI_DEV_GPU_UTIL{Hostname=\"\(escapeLabelValue(name))\"}"
@@ -56,12 +50,7 @@ extension DashboardRoutes {
                     ]))
         }
         do {
-            let html = try page.render()
-            let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
-            var response = Self.html(.ok, html)
-            response.headers[.init("Server-Timing")!] = "render;dur=" + String(format: "%.1f", milliseconds)
-            return response
+            return Self.timed(Self.html(.ok, try page.render()), since: started)
         } catch {
             return Self.html(
                 .internalServerError,

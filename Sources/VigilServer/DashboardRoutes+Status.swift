@@ -121,22 +121,14 @@ extension DashboardRoutes {
     func statusResponse(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let form = FormValues(query: request.uri.query, body: nil)
-        var refresh: Int?
-        if !form["refresh"].isEmpty {
-            guard let seconds = Self.refreshSeconds(form["refresh"]) else {
-                return Self.html(
-                    .badRequest,
-                    HTMLPage.errorPage(
-                        title: "Bad refresh interval",
-                        message:
-                            "refresh=\"\(form["refresh"])\" is not an interval: give whole seconds from 1 to 3600 (e.g. 15s or 15), or off.",
-                        links: [(StatusPage.path, "Status, refreshed every \(defaultRefreshSeconds) s")]))
-            }
-            refresh = seconds
+        let refresh: Int?
+        do {
+            refresh = try Self.refresh(
+                form["refresh"], back: (StatusPage.path, "Status, refreshed every \(defaultRefreshSeconds) s"))
+        } catch {
+            return error.response
         }
         let page = await status(refreshSeconds: refresh)
-        var response = Self.html(.ok, page.render())
-        response.headers[.init("Server-Timing")!] = Self.renderTiming(since: started)
-        return response
+        return Self.timed(Self.html(.ok, page.render()), since: started)
     }
 }

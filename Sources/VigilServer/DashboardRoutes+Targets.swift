@@ -57,18 +57,12 @@ extension DashboardRoutes {
             }
             health = value
         }
-        var refresh: Int?
-        if !form["refresh"].isEmpty {
-            guard let seconds = Self.refreshSeconds(form["refresh"]) else {
-                return Self.html(
-                    .badRequest,
-                    HTMLPage.errorPage(
-                        title: "Bad refresh interval",
-                        message:
-                            "refresh=\"\(form["refresh"])\" is not an interval: give whole seconds from 1 to 3600 (e.g. 15s or 15), or off.",
-                        links: [(path, "Targets, refreshed every \(defaultRefreshSeconds) s")]))
-            }
-            refresh = seconds
+        let refresh: Int?
+        do {
+            refresh = try Self.refresh(
+                form["refresh"], back: (path, "Targets, refreshed every \(defaultRefreshSeconds) s"))
+        } catch {
+            return error.response
         }
         let pool = form["pool"].isEmpty ? nil : form["pool"]
         let page = await targets(health: health, pool: pool, refreshSeconds: refresh)
@@ -82,8 +76,6 @@ extension DashboardRoutes {
                     links: [(path, "All targets")]
                         + page.pools.map { (TimeRange.link(path, [("pool", $0.name)]), $0.name) }))
         }
-        var response = Self.html(.ok, page.render())
-        response.headers[.init("Server-Timing")!] = Self.renderTiming(since: started)
-        return response
+        return Self.timed(Self.html(.ok, page.render()), since: started)
     }
 }

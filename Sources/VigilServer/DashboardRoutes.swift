@@ -203,27 +203,17 @@ public struct DashboardRoutes: Sendable {
                         "The heatmap cannot show \"\(metricText)\"; metric must be one of \(names.joined(separator: ", ")).",
                     links: names.map { ("\(path)?metric=\($0)", $0) }))
         }
-        var refresh: Int?
-        if let text = request.uri.queryParameters["refresh"].map(String.init) {
-            guard let seconds = Self.refreshSeconds(text) else {
-                return Self.html(
-                    .badRequest,
-                    HTMLPage.errorPage(
-                        title: "Bad refresh interval",
-                        message:
-                            "refresh=\"\(text)\" is not an interval: give whole seconds from 1 to 3600 (e.g. 15s or 15), or off.",
-                        links: [(path, "Fleet overview, refreshed every \(defaultRefreshSeconds) s")]))
-            }
-            refresh = seconds
+        let refresh: Int?
+        do {
+            refresh = try Self.refresh(
+                request.uri.queryParameters["refresh"].map(String.init),
+                back: (path, "Fleet overview, refreshed every \(defaultRefreshSeconds) s"))
+        } catch {
+            return error.response
         }
         let page = await overview(metric: metric, refreshSeconds: refresh, path: path)
         do {
-            let html = try page.render()
-            let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
-            var response = Self.html(.ok, html)
-            response.headers[.init("Server-Timing")!] = "render;dur=" + String(format: "%.1f", milliseconds)
-            return response
+            return Self.timed(Self.html(.ok, try page.render()), since: started)
         } catch {
             return Self.html(
                 .internalServerError,
@@ -233,6 +223,28 @@ public struct DashboardRoutes: Sendable {
         }
     }
 
+    /// A page parameter that cannot be used: the 400 page that names it and links back.
+    struct BadPageParameter: Error {
+        var response: Response
+    }
+
+    /// The `refresh` parameter's seconds (nil when absent or empty), or the 400 page that explains the
+    /// accepted forms and links to `back`.
+    static func refresh(_ text: String?, back: (href: String, text: String)) throws(BadPageParameter) -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let seconds = refreshSeconds(text) else {
+            throw BadPageParameter(
+                response: html(
+                    .badRequest,
+                    HTMLPage.errorPage(
+                        title: "Bad refresh interval",
+                        message:
+                            "refresh=\"\(text)\" is not an interval: give whole seconds from 1 to 3600 (e.g. 15s or 15), or off.",
+                        links: [back])))
+        }
+        return seconds
+    }
+
     /// `15s`, `15` → 15; `off`, `0` → 0 (no refresh); nil for anything else or outside 1…3600 seconds.
     static func refreshSeconds(_ text: String) -> Int? {
         if text == "off" || text == "0" || text == "0s" { return 0 }
@@ -240,6 +252,15 @@ public struct DashboardRoutes: Sendable {
         guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let seconds = Int(digits), (1...3600).contains(seconds)
         else { return nil }
         return seconds
+    }
+
+    /// `response` with a `Server-Timing` header (`render;dur=12.3`) for the milliseconds since `started`.
+    static func timed(_ response: Response, since started: ContinuousClock.Instant) -> Response {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
+        var response = response
+        response.headers[.init("Server-Timing")!] = "render;dur=" + String(format: "%.1f", milliseconds)
+        return response
     }
 
     static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
