@@ -7,8 +7,9 @@ import VigilTSDB
 import VigilUI
 
 /// The dashboard's server time per page (`vigil bench dashboard`): a simulated fleet of N nodes × 8 GPUs
-/// with their hosts, scraped every 15 s for the last `minutes` into a TSDB head as `vigil server --demo`
-/// would, then each page gathered with its PromQL and rendered to HTML, as a request to it does.
+/// with their hosts, scraped every 15 s for the last `minutes` into a TSDB (in a temporary directory) as
+/// `vigil server --demo` would, then each page gathered with its PromQL and rendered to HTML, as a request to
+/// it does, with the server's own storage-status provider.
 public enum DashboardBenchmark {
     /// One page's timings over the runs.
     public struct PageTiming: Sendable {
@@ -43,7 +44,11 @@ public enum DashboardBenchmark {
 
     /// Loads the fleet, then renders every page `runs` times.
     public static func run(nodes: Int = 64, minutes: Int = 60, runs: Int = 10) async throws -> Report {
-        let head = Head()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vigil-bench-dashboard-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tsdb = try TSDB.open(directory: directory.path)
+        defer { try? tsdb.close() }
         let end: Int64 = 1_796_000_000_000
         let start = end - Int64(minutes) * 60_000
         var fleet = SimulatedFleet(nodes: nodes, gpusPerNode: 8, profile: .h100, seed: 7, startMs: start)
@@ -51,7 +56,7 @@ public enum DashboardBenchmark {
         var samples = 0
         for time in stride(from: start, through: end, by: 15_000) {
             fleet.advance(toMs: time)
-            let appender = head.appender()
+            let appender = tsdb.appender()
             for node in 0..<fleet.nodeCount {
                 let instance = "\(fleet.nodeNames[node]):9471"
                 let families = formats[node].metrics(for: fleet.readings(node: node)).families
@@ -67,7 +72,8 @@ public enum DashboardBenchmark {
             try appender.commit()
         }
         let api = PrometheusAPI(
-            storage: head, now: { end }, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+            storage: tsdb, tsdbStatus: TSDBHeadStatusProvider(tsdb: tsdb), now: { end },
+            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         let dashboard = DashboardRoutes(api: api)
         let lastHour = TimeRange.last(Int64(minutes) * 60_000, now: end)
         let node = fleet.nodeNames[nodes / 2]
@@ -105,6 +111,6 @@ public enum DashboardBenchmark {
                     maxMilliseconds: durations.last ?? 0))
         }
         return Report(
-            nodes: nodes, minutes: minutes, series: head.statistics.seriesCount, samples: samples, pages: timings)
+            nodes: nodes, minutes: minutes, series: tsdb.head.statistics.seriesCount, samples: samples, pages: timings)
     }
 }
