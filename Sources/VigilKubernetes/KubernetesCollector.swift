@@ -28,10 +28,34 @@ public final class KubernetesCollector: Collector, Service {
         self.nodes = nodes
     }
 
-    /// A collector watching every pod and node the connection may see.
-    public convenience init(connection: KubernetesConnection) throws(SchedulerError) {
+    /// A collector watching every pod and node the connection may see, or with `nodeName` only that
+    /// node and the pods bound to it (an agent on each node: the API server's load stays per node).
+    public convenience init(connection: KubernetesConnection, nodeName: String? = nil) throws(SchedulerError) {
         let client = try KubernetesAPIClient(connection: connection)
-        self.init(pods: KubernetesWatcher(client: client), nodes: KubernetesWatcher(client: client))
+        let selectors = Self.selectors(nodeName: nodeName)
+        self.init(
+            pods: KubernetesWatcher(client: client, selector: selectors.pods),
+            nodes: KubernetesWatcher(client: client, selector: selectors.nodes))
+    }
+
+    /// The query parameters that keep the watches to one node and its pods; empty for the whole cluster.
+    public static func selectors(nodeName: String?) -> (pods: String, nodes: String) {
+        guard let nodeName, !nodeName.isEmpty else { return ("", "") }
+        let name = KubernetesWatcher<KubernetesPod>.escape(nodeName)
+        return ("fieldSelector=spec.nodeName%3D\(name)", "fieldSelector=metadata.name%3D\(name)")
+    }
+
+    /// What `--kubernetes` builds: from the kubeconfig when one is given (its current context, or
+    /// `context`), else from the pod's service account.
+    public convenience init(kubeconfig: String?, context: String? = nil, nodeName: String? = nil) throws(SchedulerError)
+    {
+        let connection =
+            if let kubeconfig {
+                try KubernetesConnection.kubeconfig(path: kubeconfig, context: context)
+            } else {
+                try KubernetesConnection.inCluster()
+            }
+        try self.init(connection: connection, nodeName: nodeName)
     }
 
     /// Runs both watchers until graceful shutdown or cancellation, then closes the client.

@@ -164,7 +164,8 @@ public final class KubernetesWatcher<Object: KubernetesObject>: Sendable {
         return result
     }
 
-    static func escape(_ value: String) -> String {
+    /// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+    public static func escape(_ value: String) -> String {
         var text = ""
         for byte in value.utf8 {
             switch byte {

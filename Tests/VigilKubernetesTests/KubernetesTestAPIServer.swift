@@ -31,7 +31,8 @@ final class KubernetesTestAPIServer: Sendable {
         var objects: [String: [String: String]] = ["pods": [:], "nodes": [:]]
         var history: [String: [Entry]] = ["pods": [], "nodes": []]
         var compactedBelow = 0
-        var watchers: [Int: (resource: String, continuation: AsyncStream<Message>.Continuation)] = [:]
+        var watchers:
+            [Int: (resource: String, selector: FieldSelector, continuation: AsyncStream<Message>.Continuation)] = [:]
         var nextWatcher = 0
         var requests: [String] = []
         var unauthorized = 0
@@ -121,7 +122,8 @@ final class KubernetesTestAPIServer: Sendable {
     private static func record(_ store: inout Store, _ resource: String, _ entry: Entry) {
         store.history[resource, default: []].append(entry)
         let line = #"{"type":"\#(entry.type)","object":\#(entry.json)}"#
-        for watcher in store.watchers.values where watcher.resource == resource {
+        for watcher in store.watchers.values where watcher.resource == resource && watcher.selector.matches(entry.json)
+        {
             watcher.continuation.yield(.line(line))
         }
     }
@@ -136,13 +138,17 @@ final class KubernetesTestAPIServer: Sendable {
             return Self.status(401, "Unauthorized", "Unauthorized")
         }
         let query = request.uri.queryParameters
+        let selector = FieldSelector(query["fieldSelector"].map { String($0).removingPercentEncoding ?? String($0) })
         if query["watch"].map(String.init) == "1" {
             return watch(
                 resource, from: Int(query["resourceVersion"].map(String.init) ?? "") ?? 0,
-                bookmarks: query["allowWatchBookmarks"].map(String.init) == "true")
+                bookmarks: query["allowWatchBookmarks"].map(String.init) == "true", selector: selector)
         }
         let (version, items) = store.withLock { store in
-            (store.version, (store.objects[resource] ?? [:]).sorted { $0.key < $1.key }.map(\.value))
+            (
+                store.version,
+                (store.objects[resource] ?? [:]).sorted { $0.key < $1.key }.map(\.value).filter(selector.matches)
+            )
         }
         let kind = resource == "pods" ? "PodList" : "NodeList"
         let body =
@@ -153,7 +159,7 @@ final class KubernetesTestAPIServer: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
-    private func watch(_ resource: String, from version: Int, bookmarks: Bool) -> Response {
+    private func watch(_ resource: String, from version: Int, bookmarks: Bool, selector: FieldSelector) -> Response {
         let (stream, continuation) = AsyncStream.makeStream(of: Message.self)
         let kind = resource == "pods" ? "Pod" : "Node"
         store.withLock { store in
@@ -167,7 +173,7 @@ final class KubernetesTestAPIServer: Sendable {
                 continuation.finish()
                 return
             }
-            for entry in store.history[resource] ?? [] where entry.version > version {
+            for entry in store.history[resource] ?? [] where entry.version > version && selector.matches(entry.json) {
                 continuation.yield(.line(#"{"type":"\#(entry.type)","object":\#(entry.json)}"#))
             }
             if bookmarks {
@@ -176,7 +182,7 @@ final class KubernetesTestAPIServer: Sendable {
                         #"{"type":"BOOKMARK","object":{"kind":"\#(kind)","apiVersion":"v1","metadata":{"resourceVersion":"\#(store.version)"}}}"#
                     ))
             }
-            store.watchers[store.nextWatcher] = (resource, continuation)
+            store.watchers[store.nextWatcher] = (resource, selector, continuation)
             store.nextWatcher += 1
         }
         return Response(
@@ -240,5 +246,24 @@ final class KubernetesTestAPIServer: Sendable {
             group.cancelAll()
             return result
         }
+    }
+}
+
+/// `fieldSelector=spec.nodeName=NAME` or `metadata.name=NAME`, the two an agent uses.
+struct FieldSelector: Sendable {
+    var field: [String] = []
+    var value = ""
+
+    init(_ text: String?) {
+        guard let text, let equals = text.firstIndex(of: "=") else { return }
+        field = text[..<equals].split(separator: ".").map(String.init)
+        value = String(text[text.index(after: equals)...])
+    }
+
+    func matches(_ json: String) -> Bool {
+        guard !field.isEmpty else { return true }
+        var node: Any? = try? JSONSerialization.jsonObject(with: Data(json.utf8))
+        for key in field { node = (node as? [String: Any])?[key] }
+        return node as? String == value
     }
 }

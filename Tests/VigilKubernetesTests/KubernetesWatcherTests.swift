@@ -87,12 +87,17 @@ enum KubernetesObjectFixtures {
     }
 
     /// The fixture renamed, so that several can live in one server.
-    static func pod(_ path: String, name: String) throws -> [String: Any] {
+    static func pod(_ path: String, name: String, node: String? = nil) throws -> [String: Any] {
         var json = try json(path)
         var metadata = json["metadata"] as? [String: Any] ?? [:]
         metadata["name"] = name
         metadata["uid"] = "uid-\(name)"
         json["metadata"] = metadata
+        if let node {
+            var spec = json["spec"] as? [String: Any] ?? [:]
+            spec["nodeName"] = node
+            json["spec"] = spec
+        }
         return json
     }
 }
@@ -106,12 +111,13 @@ struct KubernetesWatcherTests {
     static let token = "vigil-test-token"
 
     static func watcher<Object: KubernetesObject>(
-        _ type: Object.Type, url: String, token: String = token, sleeper: ManualSleeper, feed: SnapshotFeed<Object>
+        _ type: Object.Type, url: String, token: String = token, selector: String = "", sleeper: ManualSleeper,
+        feed: SnapshotFeed<Object>
     ) throws -> KubernetesWatcher<Object> {
         let client = try KubernetesAPIClient(
             connection: KubernetesConnection(server: url, bearerToken: token), connectTimeout: .milliseconds(300))
         return KubernetesWatcher(
-            client: client, watchTimeoutSeconds: 30,
+            client: client, selector: selector, watchTimeoutSeconds: 30,
             machine: KubernetesWatchStateMachine(initialBackoff: .milliseconds(800), maxBackoff: .seconds(30)),
             sleep: { try await sleeper.sleep($0) }, now: { 1_700_000_000_000 }, onChange: { feed.yield($0) })
     }
@@ -298,6 +304,44 @@ struct KubernetesWatcherTests {
             }
             await collector.pods.client.shutdown()
             await collector.nodes.client.shutdown()
+        }
+    }
+
+    @Test("with a node name, the collector lists and watches only that node and the pods bound to it")
+    func oneNode() async throws {
+        let server = KubernetesTestAPIServer(token: Self.token)
+        server.put("pods", try KubernetesObjectFixtures.pod("pods/pod-running.json", name: "serve-0", node: "gpu-01"))
+        server.put("pods", try KubernetesObjectFixtures.pod("pods/pod-crashloopbackoff.json", name: "elsewhere"))
+        var node = try KubernetesObjectFixtures.json("nodes/node-ready.json")
+        node["metadata"] = ["name": "gpu-01"]
+        server.put("nodes", node)
+        server.put("nodes", try KubernetesObjectFixtures.json("nodes/node-not-ready.json"))
+        try await server.serve { url in
+            let selectors = KubernetesCollector.selectors(nodeName: "gpu-01")
+            let sleeper = ManualSleeper()
+            let podFeed = SnapshotFeed<KubernetesPod>()
+            let nodeFeed = SnapshotFeed<KubernetesNode>()
+            let pods = try Self.watcher(
+                KubernetesPod.self, url: url, selector: selectors.pods, sleeper: sleeper, feed: podFeed)
+            let nodes = try Self.watcher(
+                KubernetesNode.self, url: url, selector: selectors.nodes, sleeper: sleeper, feed: nodeFeed)
+            try await Self.running(pods) {
+                try await Self.running(nodes) {
+                    let podSnapshot = await podFeed.until { !$0.isStale }
+                    let nodeSnapshot = await nodeFeed.until { !$0.isStale }
+                    #expect(podSnapshot?.objects.map(\.metadata.name) == ["serve-0"])
+                    #expect(nodeSnapshot?.objects.map(\.metadata.name) == ["gpu-01"])
+                    #expect(server.requests.contains("/api/v1/pods?limit=500&fieldSelector=spec.nodeName%3Dgpu-01"))
+                    #expect(server.requests.contains("/api/v1/nodes?limit=500&fieldSelector=metadata.name%3Dgpu-01"))
+                    // A pod bound elsewhere later never reaches this agent's cache.
+                    server.put("pods", try KubernetesObjectFixtures.pod("pods/pod-succeeded.json", name: "job-9"))
+                    server.put(
+                        "pods",
+                        try KubernetesObjectFixtures.pod("pods/pod-running.json", name: "serve-1", node: "gpu-01"))
+                    let later = await podFeed.until { $0.objects.count == 2 }
+                    #expect(later?.objects.map(\.metadata.name) == ["serve-0", "serve-1"])
+                }
+            }
         }
     }
 }
