@@ -32,7 +32,7 @@ public final class KubernetesWatcher<Object: KubernetesObject>: Sendable {
     public let pageSize: Int
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Int64
-    private let onChange: @Sendable (KubernetesWatchSnapshot<Object>) -> Void
+    private let onChange: (@Sendable (KubernetesWatchSnapshot<Object>) -> Void)?
     private let state: Mutex<State>
 
     private struct State {
@@ -49,7 +49,7 @@ public final class KubernetesWatcher<Object: KubernetesObject>: Sendable {
         machine: KubernetesWatchStateMachine<Object> = KubernetesWatchStateMachine(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         now: @escaping @Sendable () -> Int64 = { WallClock.nowMilliseconds() },
-        onChange: @escaping @Sendable (KubernetesWatchSnapshot<Object>) -> Void = { _ in }
+        onChange: (@Sendable (KubernetesWatchSnapshot<Object>) -> Void)? = nil
     ) {
         self.client = client
         self.selector = selector
@@ -160,7 +160,8 @@ public final class KubernetesWatcher<Object: KubernetesObject>: Sendable {
             state.lastUpdateMs = now()
             return result
         }
-        onChange(snapshot)
+        // A snapshot sorts the cache: only made when someone follows the changes.
+        if let onChange { onChange(snapshot) }
         return result
     }
 
