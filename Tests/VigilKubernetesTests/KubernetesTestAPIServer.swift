@@ -150,10 +150,21 @@ final class KubernetesTestAPIServer: Sendable {
                 (store.objects[resource] ?? [:]).sorted { $0.key < $1.key }.map(\.value).filter(selector.matches)
             )
         }
+        // Pages of `limit` items; the continue token holds the snapshot's version and the next offset.
+        var listVersion = version
+        var offset = 0
+        if let token = query["continue"].map(String.init) {
+            let parts = token.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2 else { return Self.status(400, "BadRequest", "bad continue token") }
+            (listVersion, offset) = (parts[0], parts[1])
+        }
+        let limit = Int(query["limit"].map(String.init) ?? "") ?? items.count
+        let page = Array(items.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < items.count ? "\(listVersion)-\(offset + page.count)" : ""
         let kind = resource == "pods" ? "PodList" : "NodeList"
         let body =
-            #"{"kind":"\#(kind)","apiVersion":"v1","metadata":{"resourceVersion":"\#(version)"},"items":["#
-            + items.joined(separator: ",") + "]}"
+            #"{"kind":"\#(kind)","apiVersion":"v1","metadata":{"resourceVersion":"\#(listVersion)","continue":"\#(next)"},"items":["#
+            + page.joined(separator: ",") + "]}"
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))

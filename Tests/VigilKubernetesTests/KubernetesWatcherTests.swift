@@ -111,13 +111,13 @@ struct KubernetesWatcherTests {
     static let token = "vigil-test-token"
 
     static func watcher<Object: KubernetesObject>(
-        _ type: Object.Type, url: String, token: String = token, selector: String = "", sleeper: ManualSleeper,
-        feed: SnapshotFeed<Object>
+        _ type: Object.Type, url: String, token: String = token, selector: String = "", pageSize: Int = 500,
+        sleeper: ManualSleeper, feed: SnapshotFeed<Object>
     ) throws -> KubernetesWatcher<Object> {
         let client = try KubernetesAPIClient(
             connection: KubernetesConnection(server: url, bearerToken: token), connectTimeout: .milliseconds(300))
         return KubernetesWatcher(
-            client: client, selector: selector, watchTimeoutSeconds: 30,
+            client: client, selector: selector, watchTimeoutSeconds: 30, pageSize: pageSize,
             machine: KubernetesWatchStateMachine(initialBackoff: .milliseconds(800), maxBackoff: .seconds(30)),
             sleep: { try await sleeper.sleep($0) }, now: { 1_700_000_000_000 }, onChange: { feed.yield($0) })
     }
@@ -341,6 +341,30 @@ struct KubernetesWatcherTests {
                     let later = await podFeed.until { $0.objects.count == 2 }
                     #expect(later?.objects.map(\.metadata.name) == ["serve-0", "serve-1"])
                 }
+            }
+        }
+    }
+
+    @Test("a paginated list: continue tokens followed, one resourceVersion for the whole list")
+    func paginated() async throws {
+        let server = KubernetesTestAPIServer(token: Self.token)
+        for index in 0..<5 {
+            server.put("pods", try KubernetesObjectFixtures.pod("pods/pod-running.json", name: "serve-\(index)"))
+        }
+        try await server.serve { url in
+            let sleeper = ManualSleeper()
+            let feed = SnapshotFeed<KubernetesPod>()
+            let watcher = try Self.watcher(KubernetesPod.self, url: url, pageSize: 2, sleeper: sleeper, feed: feed)
+            try await Self.running(watcher) {
+                let synced = await feed.until { !$0.isStale }
+                #expect(synced?.objects.count == 5)
+                #expect(synced?.lists == 1)
+                #expect(
+                    server.requests.prefix(3) == [
+                        "/api/v1/pods?limit=2", "/api/v1/pods?limit=2&continue=105-2",
+                        "/api/v1/pods?limit=2&continue=105-4",
+                    ])
+                #expect(server.requests.dropFirst(3).first?.contains("resourceVersion=105") == true)
             }
         }
     }
