@@ -56,7 +56,7 @@ public struct SimulatedScheduler: Sendable {
                 Partition(name: "inference", nodes: Array(general..<nodes), maxTimeMs: 86_400_000, priorityTier: 1))
         }
         self.partitions = partitions
-        failingNode = general >= 9 ? 7 : (general >= 2 ? general - 1 : nil)
+        failingNode = general >= 9 ? 7 : (general >= 4 ? general - 1 : nil)
         drainedNode = general >= 9 ? 8 : (general >= 3 ? general - 2 : nil)
         maxGPUsPerUser = max(16, nodes * gpusPerNode / 4)
         users = Self.users(nodes: nodes)

@@ -176,7 +176,8 @@ public enum ServerRuntime {
         }
         var demo: SimulatedCluster?
         if let nodes = options.demoNodes {
-            let cluster = try SimulatedCluster(nodes: nodes, gpusPerNode: 8, profile: .h100, seed: 1)
+            let cluster = try SimulatedCluster(
+                nodes: nodes, gpusPerNode: 8, profile: .h100, seed: 1, scheduling: .slurm)
             let scrape = ScrapeConfig(
                 jobName: demoJob, scrapeInterval: config.global.scrapeInterval,
                 scrapeTimeout: min(config.global.scrapeTimeout, config.global.scrapeInterval))
@@ -187,6 +188,15 @@ public enum ServerRuntime {
             }
             for incident in demoIncidents(nodes: nodes) {
                 cluster.withFleet { $0.inject(incident.fault, node: incident.node, gpu: incident.gpu) }
+            }
+            // The cluster's Slurm-like controller, as `--slurm` collects a real one (job `slurm`), unless a
+            // real one is collected.
+            if options.slurm == nil {
+                let slurm = DemoSlurmSource(cluster: cluster)
+                await scrapes.register(
+                    ClosureMetricsSource { slurm.families() }, labels: ["__address__": DemoSlurmSource.address],
+                    config: ScrapeConfig(
+                        jobName: slurmJob, scrapeInterval: scrape.scrapeInterval, scrapeTimeout: scrape.scrapeTimeout))
             }
             demo = cluster
         }
