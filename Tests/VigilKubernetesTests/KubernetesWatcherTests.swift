@@ -258,9 +258,9 @@ struct KubernetesWatcherTests {
             let collector = KubernetesCollector(
                 pods: try Self.watcher(KubernetesPod.self, url: url, sleeper: sleeper, feed: podFeed),
                 nodes: try Self.watcher(KubernetesNode.self, url: url, sleeper: sleeper, feed: nodeFeed))
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await collector.pods.run() }
-                group.addTask { await collector.nodes.run() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The collector is the Service that runs both watches; cancelling it stops them.
+                group.addTask { try await collector.run() }
                 _ = await podFeed.until { !$0.isStale && $0.objects.count == 1 }
                 _ = await nodeFeed.until { !$0.isStale && $0.objects.count == 1 }
                 var output = CollectorOutput(paths: HostPaths())
@@ -301,9 +301,8 @@ struct KubernetesWatcherTests {
                     .value == 1)
                 #expect(stale.issues.map(\.path).sorted() == ["kubernetes nodes", "kubernetes pods"])
                 group.cancelAll()
+                try await group.waitForAll()
             }
-            await collector.pods.client.shutdown()
-            await collector.nodes.client.shutdown()
         }
     }
 
