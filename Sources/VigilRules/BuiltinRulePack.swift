@@ -1,7 +1,9 @@
 /// The alerting rules `vigil server` loads unless it runs with `--no-builtin-rules`: what an operator of a
 /// GPU cluster needs on day one (GPU heat, throttling, XIDs by class, ECC and row remapping, lost GPUs,
-/// NVLink and PCIe health, unreachable targets, disks, network, InfiniBand, memory pressure and a
-/// Watchdog), in Prometheus rule-file format.
+/// NVLink and PCIe health, unreachable targets, disks, network, InfiniBand, memory pressure, jobs and
+/// schedulers (failing and drained Slurm nodes, allocated but idle GPUs, a queue that grows beside idle
+/// GPUs, a slow or stuck slurmctld, crash-looping and OOM-killed pods) and a Watchdog), in Prometheus
+/// rule-file format.
 ///
 /// The pack is held in memory, so there is no resource bundle to lose; docs/rules.md lists every rule,
 /// and `Tests/VigilRulesTests/RulePack/vigil-gpu-cluster.rules_test.yml` unit-tests each one with
@@ -371,6 +373,81 @@ public enum BuiltinRulePack {
                   summary: "{{ $labels.instance }} has {{ $value | humanizePercentage }} of its memory available"
                   description: "{{ $labels.instance }} has had less than 5% of its memory available for 5 minutes ({{ $value | humanizePercentage }} now); the OOM killer is next."
                   runbook: "Find the largest processes (ps aux --sort=-rss | head) and their jobs; stop the runaway one or set memory limits for the job."
+          - name: vigil-jobs
+            interval: 30s
+            rules:
+              # slurm_node_jobs_finished counts the finished jobs Slurm still lists (the sacct window, 1h by default).
+              - alert: SlurmNodeFailingJobs
+                expr: sum by (node) (slurm_node_jobs_finished{outcome=~"failed|node_fail|boot_fail"}) >= 5 and sum by (node) (slurm_node_jobs_finished{outcome=~"failed|node_fail|boot_fail"}) / sum by (node) (slurm_node_jobs_finished) > 0.5
+                for: 10m
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "Slurm node {{ $labels.node }} failed {{ $value | humanize }} of its recent jobs"
+                  description: "{{ $value | humanize }} of the finished jobs Slurm still lists ended failed, node_fail or boot_fail on {{ $labels.node }}, more than half of the jobs it ran, for 10 minutes: a node that fails job after job keeps taking new jobs from the queue and failing them."
+                  runbook: "Drain it (scontrol update nodename={{ $labels.node }} state=drain reason='failing jobs'), then check its GPUs (XIDs, ECC, lost GPUs), InfiniBand ports and slurmd log (journalctl -u slurmd) and the failed jobs' output; resume it once a test job passes."
+              - alert: GPUAllocatedButIdle
+                expr: group by (Hostname, gpu, job_id, user, account, partition) (vigil_gpu_job_info{job_id!=""}) * on (Hostname, gpu) group_left () max by (Hostname, gpu) (max_over_time(DCGM_FI_DEV_GPU_UTIL[5m]) <= 5)
+                for: 30m
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "Job {{ $labels.job_id }} of {{ $labels.user }} holds GPU {{ $labels.gpu }} on {{ $labels.Hostname }} without using it"
+                  description: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is allocated to Slurm job {{ $labels.job_id }} (user {{ $labels.user }}, account {{ $labels.account }}, partition {{ $labels.partition }}) and has stayed at or below 5% utilisation for more than 30 minutes ({{ $value | humanize }}% at most in the last 5): paid for and not used, while other jobs may wait."
+                  runbook: "Look at the job (vigil jobs report {{ $labels.job_id }}; scontrol show job {{ $labels.job_id }}): if only some of its GPUs work, ask its user to request fewer; end an idle notebook or a hung job (scancel) or give such jobs a shorter time limit."
+              - alert: SlurmQueueGrowingWhileGPUsIdle
+                expr: (sum by (partition) (slurm_partition_jobs_pending) > 0 and sum by (partition) (delta(slurm_partition_jobs_pending[30m])) > 0) and on () (sum(slurm_gpus_idle) / sum(slurm_gpus_total) > 0.1)
+                for: 15m
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "{{ $value | humanize }} jobs wait in Slurm partition {{ $labels.partition }} while GPUs sit idle"
+                  description: "The queue of partition {{ $labels.partition }} grew over the last 30 minutes to {{ $value | humanize }} pending jobs while more than 10% of the cluster's GPUs were idle on available nodes, for 15 minutes: the waiting jobs cannot use the free GPUs (limits, fragmentation, constraints, a reservation) or the scheduler does not place them."
+                  runbook: "See why the jobs wait (squeue -p {{ $labels.partition }} -t PD -o '%i %u %r %b'): QOSMax* or Assoc* reasons are policy; Resources with idle GPUs means the free GPUs are on other partitions' nodes or split across nodes. Check the scheduler (sdiag) and the partition's nodes (sinfo -p {{ $labels.partition }})."
+              - alert: SlurmNodeDrainedOrDown
+                expr: slurm_node_status{status=~"drained|draining|down|fail|failing"} == 1
+                for: 10m
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "Slurm node {{ $labels.node }} is {{ $labels.status }}: {{ $labels.reason }}"
+                  description: "Slurm has had {{ $labels.node }} {{ $labels.status }} for 10 minutes with the reason '{{ $labels.reason }}'; its GPUs take no new jobs."
+                  runbook: "Read the reason (sinfo -R), fix what it names (a failed health check, hardware, a reboot that did not come back), then scontrol update nodename={{ $labels.node }} state=resume. A node down and not responding needs the machine and its slurmd checked first."
+              - alert: KubePodCrashLooping
+                expr: max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) >= 1
+                for: 15m
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping"
+                  description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes: it starts, exits and is restarted after ever longer delays."
+                  runbook: "Read why it exits: kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} -c {{ $labels.container }} --previous, and kubectl -n {{ $labels.namespace }} describe pod {{ $labels.pod }} (last state, exit code, events); fix the image, command, configuration or the dependency it waits for."
+              - alert: KubeContainerOOMKilled
+                expr: increase(kube_pod_container_status_restarts_total[15m]) > 0 and on (namespace, pod, container) kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} == 1
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} was OOM-killed"
+                  description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} restarted in the last 15 minutes and its last termination was OOMKilled: it needs more memory than its limit."
+                  runbook: "Compare its memory use with its limit (kubectl -n {{ $labels.namespace }} top pod {{ $labels.pod }}; kubectl describe pod); raise the limit or shrink the working set (batch size, model shards, caches). Inference servers' host memory grows with every model they load."
+              - alert: SlurmSchedulerCycleSlow
+                expr: avg_over_time(slurm_scheduler_last_cycle[10m]) / 1e6 > 4 * avg_over_time(slurm_scheduler_last_cycle[6h]) / 1e6 and avg_over_time(slurm_scheduler_last_cycle[10m]) / 1e6 > 0.5
+                for: 10m
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "Slurm's main scheduling cycle on {{ $labels.instance }} takes {{ $value | humanizeDuration }}"
+                  description: "The main scheduler's cycles on {{ $labels.instance }} averaged {{ $value | humanizeDuration }} over 10 minutes, more than four times their 6-hour average and above 0.5s, for 10 minutes: slurmctld is overloaded (an RPC storm, a huge queue, a slow slurmdbd or state save) and jobs start late."
+                  runbook: "Run sdiag: look at the RPCs by type and by user (a script polling squeue in a loop), the agent and DBD queues and the queue length; throttle the offending client (max_rpc_cnt, rate limiting), and check slurmdbd and the storage of StateSaveLocation."
+              - alert: SlurmSchedulerStuck
+                expr: increase(slurm_scheduler_cycles_total[15m]) == 0 and slurm_queue_pending > 0
+                for: 5m
+                labels:
+                  severity: page
+                annotations:
+                  summary: "Slurm's scheduler on {{ $labels.instance }} has made no progress for 15 minutes while jobs wait"
+                  description: "sdiag's count of main scheduling cycles on {{ $labels.instance }} has not moved for 15 minutes while jobs are pending: slurmctld is hung, deadlocked, or stuck on slurmdbd or its state storage, and no job starts."
+                  runbook: "Check slurmctld (scontrol ping; systemctl status slurmctld; its log), the storage of StateSaveLocation and slurmdbd; sdiag's agent queue and server threads show a backlog. Restart slurmctld if it does not recover: running jobs keep running."
           - name: vigil-meta
             interval: 1m
             rules:
