@@ -191,6 +191,7 @@
 
         static func energy(_ joules: Double?) -> String {
             guard let joules, joules.isFinite else { return "-" }
+            if joules < 3_600_000 { return String(format: "%.0f Wh", joules / 3600) }
             return String(format: "%.2f kWh", joules / 3_600_000)
         }
 

@@ -197,6 +197,10 @@ public struct JobsPage: Sendable, Hashable {
         table.jobs th, table.jobs td, table.idle th, table.idle td, table.showback th, table.showback td {
           padding: 0.2rem 0.6rem; text-align: left; border-bottom: 1px solid #ddd; }
         td.problem { font-weight: bold; }
+        .facts { display: flex; flex-wrap: wrap; gap: 0.4rem 1.5rem; margin: 0 0 0.8rem; }
+        .facts div { display: flex; gap: 0.4rem; }
+        .facts dt { color: #555e6e; }
+        .facts dd { margin: 0; font-weight: 600; }
         ul.advice li { margin: 0.3rem 0; }
 
         """
