@@ -94,6 +94,14 @@
                 #expect(bad.error?.contains("state") == true)
                 let backwards = try await client.get("/api/v1/jobs?start=2000&end=1000")
                 #expect(backwards.status == .badRequest)
+                for query in ["limit=0", "limit=ten", "start=yesterday", "state=%3Cscript%3E"] {
+                    let answer = try await client.get("/api/v1/jobs?\(query)")
+                    #expect(answer.status == .badRequest, "\(query)")
+                    #expect(answer.errorType == "bad_data", "\(query)")
+                }
+                let badStep = try await client.get("/api/v1/jobs/showback?step=-1m")
+                #expect(badStep.status == .badRequest)
+                #expect(badStep.error?.contains("step") == true)
             }
         }
 
