@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VigilExposition
 import VigilGPU
 import VigilModel
 import VigilScheduler
@@ -167,5 +168,44 @@ import VigilServer
         let waiting = SlurmJob(simulated: job)
         #expect(waiting.reason == "QOSMaxGRESPerUser" && waiting.state.base == .pending)
         #expect(waiting.gpusAllocated == nil && waiting.gpusRequested == job.gpus)
+    }
+
+    /// The demo's exposition passes `promtool check metrics` (names, help, types), as the agent's does.
+    @Test func promtoolAcceptsTheExposition() throws {
+        let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        guard let promtool else {
+            print("skipped: promtool is not installed (apt-get install prometheus); CI always runs this")
+            return
+        }
+        let (source, clock) = try Self.source()
+        Self.advance(source, clock, byMs: 3_600_000)
+        let body = ExpositionEncoder.encode(source.families(), format: .text)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(body))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // Exit 3 is lint only: the names prometheus-slurm-exporter chose (gauges named `_total`, `_count`)
+        // are kept for its dashboards; anything else (a parse error, another name) fails.
+        let exporterNames: Set<String> = [
+            "slurm_cpus_total", "slurm_gpus_total", "slurm_node_cpu_total", "slurm_node_gpus_total",
+            "slurm_partition_cpus_total", "slurm_partition_gpus_total", "slurm_scheduler_agent_count",
+        ]
+        let problems = text.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }.filter { line in
+            let name = line.split(separator: " ").first.map(String.init) ?? ""
+            return !(exporterNames.contains(name) && line.contains("should not have"))
+        }
+        #expect(process.terminationStatus == 0 || process.terminationStatus == 3, "promtool check metrics:\n\(text)")
+        #expect(problems.isEmpty, "promtool check metrics:\n\(text)")
     }
 }
