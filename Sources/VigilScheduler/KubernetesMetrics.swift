@@ -169,6 +169,14 @@ public enum KubernetesMetrics {
                     help: "Describes the reason the \(what) is currently in terminated state.",
                     labels: Labels(container + [Label("reason", reason)]), value: 1)
             }
+            if let exitCode = status.state.exitCode {
+                set.gauge(
+                    prefix == "kube_pod_container"
+                        ? "vigil_kubernetes_container_terminated_exitcode"
+                        : "vigil_kubernetes_init_container_terminated_exitcode",
+                    help: "The exit code of the \(what) while it is terminated (KSM exposes only the last one's).",
+                    labels: Labels(container), value: Double(exitCode))
+            }
             if let reason = status.lastState.terminatedReason {
                 set.gauge(
                     "\(prefix)_status_last_terminated_reason",

@@ -85,15 +85,16 @@ struct KubernetesMetricsTests {
     }
 
     @Test(
-        "terminated reasons",
+        "terminated reasons and exit codes",
         arguments: [
-            ("pods/pod-error.json", "Error"), ("pods/pod-failed.json", "Error"),
-            ("pods/pod-succeeded.json", "Completed"),
-        ])
-    func terminated(file: String, reason: String) throws {
+            ("pods/pod-error.json", "Error", 1.0), ("pods/pod-failed.json", "Error", 1.0),
+            ("pods/pod-succeeded.json", "Completed", 0.0),
+        ] as [(String, String, Double)])
+    func terminated(file: String, reason: String, exitCode: Double) throws {
         let set = KubernetesMetrics.metricSet(pods: [try Self.pod(file)], nodes: [])
         #expect(Self.value(set, "kube_pod_container_status_terminated_reason", ["reason": reason]) == 1)
         #expect(Self.value(set, "kube_pod_container_status_terminated") == 1)
+        #expect(Self.value(set, "vigil_kubernetes_container_terminated_exitcode", ["container": "main"]) == exitCode)
     }
 
     @Test("Evicted: kube_pod_status_reason one-hot, the message kept in a vigil_ info series")
