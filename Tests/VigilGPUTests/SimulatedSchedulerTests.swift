@@ -199,6 +199,26 @@ import VigilModel
         #expect(mean > 0.4 && mean <= 1)
     }
 
+    /// Small fleets and odd GPU counts: partitions and planted nodes shrink away, nothing traps.
+    @Test(arguments: [(1, 8, nil), (2, 8, nil), (3, 4, 1), (4, 1, 1), (5, 8, 2)] as [(Int, Int, Int?)])
+    func smallFleets(nodes: Int, gpusPerNode: Int, drained: Int?) throws {
+        var fleet = SimulatedFleet(
+            nodes: nodes, gpusPerNode: gpusPerNode, profile: .h100, seed: 5, startMs: Self.startMs,
+            scheduling: .slurm)
+        Self.advance(&fleet, byMs: 3 * 3_600_000)
+        let snapshot = try #require(fleet.schedulerSnapshot())
+        #expect(snapshot.nodes.count == nodes)
+        #expect(snapshot.statistics.jobsStarted > 0)
+        for job in snapshot.jobs {
+            #expect(job.gpus >= 1 && job.gpus <= gpusPerNode)
+            #expect(job.activeGPUs <= job.gpus)
+        }
+        let scheduler = try #require(fleet.scheduler)
+        // From 4 general (non-inference) nodes on, the last of them fails its jobs.
+        #expect(scheduler.failingNode == (nodes == 5 ? 3 : nil))
+        #expect(scheduler.drainedNode == drained)
+    }
+
     /// The cost of the stream at the largest demo (512 nodes × 8 GPUs): reported, not asserted (no timed
     /// assertions in unit tests).
     @Test func costAt512Nodes() throws {
