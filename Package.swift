@@ -107,12 +107,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The server: Prometheus HTTP API, composition root (ServiceGroup: storage first, HTTP last).
+        // Job efficiency from PromQL: jobs from vigil_gpu_job_info, reports, advice, showback.
+        .target(
+            name: "VigilJobs", dependencies: ["VigilModel", "VigilStorage", "VigilPromQL"],
+            swiftSettings: swiftSettings),
         .target(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilStorage", "VigilTSDB", "VigilPromQL", "VigilExposition", "VigilConfig",
                 "VigilScrape", "VigilRemote", "VigilAgent", "VigilCollectors", "VigilGPU", "VigilRules", "VigilAlerting",
-                "VigilReceivers", "VigilMeta", "VigilUI", "VigilScheduler",
+                "VigilReceivers", "VigilMeta", "VigilUI", "VigilScheduler", "VigilJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -177,7 +181,7 @@ let package = Package(
             dependencies: [
                 "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
                 "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB", "VigilConfig",
-                "VigilScrape", "VigilRemote", "VigilServer", "VigilRules", "VigilScheduler",
+                "VigilScrape", "VigilRemote", "VigilServer", "VigilRules", "VigilScheduler", "VigilJobs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -248,6 +252,10 @@ let package = Package(
         .testTarget(
             name: "VigilUIBrowserTests", dependencies: ["VigilUI", "VigilModel", "VigilTestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilJobsTests",
+            dependencies: ["VigilJobs", "VigilModel", "VigilStorage", "VigilPromQL", "VigilGPU", "VigilMeta"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilSchedulerTests", dependencies: ["VigilScheduler", "VigilModel", "VigilTestSupport"],
@@ -316,7 +324,7 @@ let package = Package(
                 "VigilTestSupport",
                 "VigilServer", "VigilConfig", "VigilModel", "VigilStorage", "VigilPromQL", "VigilExposition",
                 "VigilEncoding", "VigilScrape", "VigilRemote", "VigilTSDB", "VigilGPU", "VigilRules", "VigilAlerting",
-                "VigilUI", "VigilScheduler",
+                "VigilUI", "VigilScheduler", "VigilJobs", "VigilMeta",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import VigilAlerting
+import VigilMeta
 
 /// Where the server listens.
 public struct ServerListenConfiguration: Sendable, Hashable {
@@ -26,13 +27,15 @@ public struct ServerListenConfiguration: Sendable, Hashable {
 /// Builds the server's HTTP application with the Prometheus API and the dashboard: what `vigil server` runs as the last service
 /// of its group, and what tests call in-process with `app.test(.router)`.
 public func buildServerApplication(
-    api: PrometheusAPI, alertmanager: AlertmanagerAPI? = nil,
+    api: PrometheusAPI, alertmanager: AlertmanagerAPI? = nil, jobSummaries: JobSummaryStore? = nil,
     listen: ServerListenConfiguration = ServerListenConfiguration(), logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router()
     addPrometheusAPI(to: router, api: api)
     addDashboard(to: router, api: api, alertmanager: alertmanager)
+    JobsAPI(api: api, store: jobSummaries).register(on: router)
+    DashboardRoutes(api: api, alertmanager: alertmanager).registerJobs(on: router, store: jobSummaries)
     if let alertmanager { addAlertmanagerAPI(to: router, api: alertmanager) }
     return Application(
         router: router,

@@ -136,6 +136,7 @@ public enum ServerRuntime {
         let externalURL =
             options.externalURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(options.listen.port)"
         let meta = try MetaDatabase(path: dataDirectory + "/meta.sqlite")
+        let jobSummaries = JobSummaryStore(meta)
         let dispatcher = AlertDispatcher(
             configuration: alertmanagerConfig,
             integrations: try integrations(for: alertmanagerConfig, options: options),
@@ -248,7 +249,8 @@ public enum ServerRuntime {
             (options.alertmanagerConfigPath.map { "routed by \($0)" } ?? "kept in the API (no --alertmanager-config)")
             + (config.alerting.alertmanagers.isEmpty ? "" : "; forwarded to alerting.alertmanagers")
         let app = buildServerApplication(
-            api: api, alertmanager: alertmanagerAPI, listen: listen, logger: logger.with(component: "http")
+            api: api, alertmanager: alertmanagerAPI, jobSummaries: jobSummaries, listen: listen,
+            logger: logger.with(component: "http")
         ) { port in
             readiness.markReady()
             let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
@@ -267,6 +269,10 @@ public enum ServerRuntime {
         services.append(scrapes)
         services.append(rules)
         services.append(HangupReloadService(reload: reload, logger: logger))
+        services.append(
+            JobsRecorder(
+                storage: tsdb, store: jobSummaries, now: { WallClock.nowMilliseconds() },
+                logger: logger.with(component: "jobs")))
         services.append(app)
         let group = ServiceGroup(
             configuration: .init(

@@ -58,7 +58,8 @@ public enum HTMLPage {
 
     /// The dashboard's pages in the navigation bar: path and name.
     public static let navigation: [(path: String, name: String)] = [
-        ("/", "Fleet overview"), ("/ui/alerts", "Alerts"), ("/ui/explore", "Explore"), ("/ui/targets", "Targets"),
+        ("/", "Fleet overview"), ("/ui/alerts", "Alerts"), ("/ui/jobs", "Jobs"), ("/ui/explore", "Explore"),
+        ("/ui/targets", "Targets"),
         ("/ui/status", "Status"),
     ]
 

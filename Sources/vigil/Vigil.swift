@@ -19,7 +19,8 @@ struct Vigil: AsyncParsableCommand {
             """,
         version: VigilVersion.current,
         subcommands: [
-            ServerCommand.self, AgentCommand.self, QueryCommand.self, AlertsCommand.self, SMICommand.self,
+            ServerCommand.self, AgentCommand.self, QueryCommand.self, AlertsCommand.self, JobsCommand.self,
+            SMICommand.self,
             CheckCommand.self, TestCommand.self,
             TSDBCommand.self, PromQLTestCommand.self, BenchCommand.self,
         ]

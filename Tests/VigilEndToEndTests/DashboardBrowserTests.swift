@@ -115,7 +115,8 @@ import VigilTestSupport
 
     /// The `main` element each page of the navigation bar has (the hooks the page tests rely on).
     static let mainIDs = [
-        "/": "overview", "/ui/overview": "overview", "/ui/alerts": "alerts", "/ui/explore": "explore",
+        "/": "overview", "/ui/overview": "overview", "/ui/alerts": "alerts", "/ui/jobs": "jobs",
+        "/ui/explore": "explore",
         "/ui/targets": "targets", "/ui/status": "status",
     ]
 
@@ -145,6 +146,8 @@ import VigilTestSupport
                     #expect(try await Self.count(tab, "textarea#query[name=\"query\"]") == 1)
                 case "alerts":
                     #expect(try await Self.count(tab, "form#silence-form") == 1)
+                case "jobs":
+                    #expect(try await Self.count(tab, "main#jobs table.jobs tbody tr") > 0, "the demo's jobs")
                 case "targets":
                     #expect(try await Self.count(tab, "main#targets tr") > 1, "a row per target")
                 case "status":
