@@ -86,19 +86,34 @@ extension AlertsPage {
         return html
     }
 
+    /// Groups with more alerts than this are folded behind their count.
+    static let foldAbove = 8
+
     func renderAlertname(_ group: AlertnameGroup, severity: String) -> String {
         let name = HTMLPage.escape(group.name)
         let filterText = "{alertname=\"" + escapeLabelValue(group.name) + "\"}"
         var html =
             "<div class=\"alertname-group\" data-alertname=\"\(name)\">\n<h4><a href=\"\(HTMLPage.escape(Self.link(state: filter.state, severity: filter.severity, filter: filterText)))\">\(name)</a> "
             + "<span class=\"count\">\(group.items.count)</span></h4>\n"
+        // A long group (one rule matching many GPUs) is folded behind its count; a refresh keeps it as the
+        // reader left it (the refresh script carries `details[id]` open states over).
+        let folded = group.items.count > Self.foldAbove
+        if folded {
+            let id = "alerts-" + severity + "-" + group.name
+            let firing = group.items.filter { $0.state == .firing }.count
+            html +=
+                "<details id=\"\(HTMLPage.escape(id.map { $0.isWhitespace ? "_" : $0 }.map(String.init).joined()))\">"
+                + "<summary>\(group.items.count) alerts: \(firing) firing, \(group.items.count - firing) pending</summary>\n"
+        }
         html +=
             "<table class=\"alerts\">\n<thead><tr><th>State</th><th>Severity</th><th>Labels</th><th>Since</th>"
             + "<th>Value</th><th>Details</th><th></th></tr></thead>\n<tbody>\n"
         for item in group.items {
             html += renderItem(item)
         }
-        html += "</tbody>\n</table>\n</div>\n"
+        html += "</tbody>\n</table>\n"
+        if folded { html += "</details>\n" }
+        html += "</div>\n"
         return html
     }
 

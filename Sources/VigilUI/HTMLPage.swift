@@ -130,7 +130,15 @@ public enum HTMLPage {
               .then(function (text) {
                 var next = new DOMParser().parseFromString(text, 'text/html').querySelector('main');
                 var current = document.querySelector('main');
-                if (next && current) { current.replaceWith(next); }
+                if (next && current) {
+                  // Folded sections stay as the reader left them.
+                  var open = {};
+                  current.querySelectorAll('details[id]').forEach(function (d) { open[d.id] = d.open; });
+                  current.replaceWith(next);
+                  next.querySelectorAll('details[id]').forEach(function (d) {
+                    if (d.id in open) { d.open = open[d.id]; }
+                  });
+                }
                 banner.hidden = true;
               })
               .catch(function () { banner.hidden = false; })

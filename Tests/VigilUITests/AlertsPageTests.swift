@@ -41,6 +41,18 @@ import VigilUI
         return found
     }
 
+    @Test func longGroupsAreFoldedBehindTheirCount() {
+        let many = (0..<12).map {
+            Self.item("GPU Power Cap", "info", $0 < 2 ? .firing : .pending, labels: ["gpu": "\($0)"])
+        }
+        let html = Self.page(many + [Self.item("GPULost", "page")]).renderMain()
+        #expect(
+            html.contains(
+                "<details id=\"alerts-info-GPU_Power_Cap\"><summary>12 alerts: 2 firing, 10 pending</summary>"))
+        #expect(occurrences(of: "<details id=\"alerts-", in: html) == 1, "a group of one stays open")
+        #expect(occurrences(of: "<tr class=\"alert", in: html) == 13, "folded rows are still in the page")
+    }
+
     @Test func groupsBySeverityThenAlertnameThenStateAndAge() throws {
         let page = Self.page([
             Self.item("Zeta", "warning"),
