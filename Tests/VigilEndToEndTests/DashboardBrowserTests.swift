@@ -257,6 +257,27 @@ import VigilTestSupport
         }
     }
 
+    /// `vigil jobs`, `vigil jobs report` and `vigil jobs showback` against the same demo server: the built binary
+    /// reads the jobs API and prints what the jobs page shows.
+    @Test func jobsCommandsReadTheDemosJobs() async throws {
+        if Self.skip() { return }
+        let (base, _) = try await DashboardFixture.shared.start()
+        let list = try ExternalTools.run(ExternalTools.vigilBinary, ["jobs", "--server", base])
+        #expect(list.status == 0, "\(list.output)")
+        let lines = list.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("JOB") == true, "\(list.output)")
+        let id = try #require(lines.dropFirst().first?.split(separator: " ").first.map(String.init), "\(list.output)")
+        let report = try ExternalTools.run(ExternalTools.vigilBinary, ["jobs", "report", id, "--server", base])
+        #expect(report.status == 0, "\(report.output)")
+        #expect(report.output.contains("Job \(id)"), "\(report.output)")
+        let unknown = try ExternalTools.run(
+            ExternalTools.vigilBinary, ["jobs", "report", "no-such-job", "--server", base])
+        #expect(unknown.status != 0)
+        let showback = try ExternalTools.run(ExternalTools.vigilBinary, ["jobs", "showback", "--server", base])
+        #expect(showback.status == 0, "\(showback.output)")
+        #expect(showback.output.contains("GPU-H ALLOCATED"), "\(showback.output)")
+    }
+
     static func silences(_ body: [UInt8]) throws -> [[String: Any]] {
         try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]])
     }
