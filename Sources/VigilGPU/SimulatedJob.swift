@@ -78,9 +78,10 @@ struct SimulatedJobDemand: Sendable {
 
 extension SimulatedJob {
     /// What a rank that holds its GPU and does nothing asks of it: a CUDA context (about 500 MiB) and
-    /// no work.
+    /// no work (the activity sits below zero so that the utilisation noise leaves it at 0–1 %, as NVML
+    /// reports an idle GPU with a context).
     static let idleRankDemand = SimulatedJobDemand(
-        activity: 0, memoryFraction: 0.006, powerIntensity: 0, tensorShare: 0, dramShare: 0, nvlinkShare: 0,
+        activity: -0.04, memoryFraction: 0.006, powerIntensity: 0, tensorShare: 0, dramShare: 0, nvlinkShare: 0,
         pcieRxBytesPerSecond: 0, pcieTxBytesPerSecond: 0)
 
     /// Whether rank `rank` does work (see ``activeRanks``).
