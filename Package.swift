@@ -116,7 +116,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilStorage", "VigilTSDB", "VigilPromQL", "VigilExposition", "VigilConfig",
                 "VigilScrape", "VigilRemote", "VigilAgent", "VigilCollectors", "VigilGPU", "VigilRules", "VigilAlerting",
-                "VigilReceivers", "VigilMeta", "VigilUI", "VigilScheduler", "VigilJobs",
+                "VigilReceivers", "VigilMeta", "VigilUI", "VigilScheduler", "VigilJobs", "VigilKubernetes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,6 +154,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        // Kubernetes list+watch of pods and nodes (AsyncHTTPClient), the KubernetesCollector service.
+        .target(
+            name: "VigilKubernetes",
+            dependencies: [
+                "VigilModel", "VigilScheduler", "VigilCollectors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Slurm (later Kubernetes): squeue/sacct/sinfo/sdiag in both JSON dialects, job/node model, slurm_* metrics.
         .target(name: "VigilScheduler", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         // Server-rendered SVG charts (time series, heatmaps) for the built-in dashboard.
@@ -182,6 +196,7 @@ let package = Package(
                 "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
                 "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB", "VigilConfig",
                 "VigilScrape", "VigilRemote", "VigilServer", "VigilRules", "VigilScheduler", "VigilJobs",
+                "VigilKubernetes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -257,6 +272,15 @@ let package = Package(
             dependencies: ["VigilJobs", "VigilModel", "VigilStorage", "VigilPromQL", "VigilGPU", "VigilMeta"],
             swiftSettings: swiftSettings),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilKubernetesTests",
+            dependencies: [
+                "VigilKubernetes", "VigilCollectors", "VigilScheduler", "VigilModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilSchedulerTests", dependencies: ["VigilScheduler", "VigilModel", "VigilTestSupport"],
             swiftSettings: swiftSettings),

@@ -9,6 +9,7 @@ import VigilAlerting
 import VigilCollectors
 import VigilConfig
 import VigilGPU
+import VigilKubernetes
 import VigilMeta
 import VigilModel
 import VigilPromQL
@@ -46,13 +47,16 @@ public struct ServerOptions: Sendable {
     /// `--slurm`: poll Slurm's client commands (squeue, sinfo, sacct, sdiag) as the in-process
     /// target of job `slurm`; nil leaves Slurm alone.
     public var slurm: SlurmCollectionOptions?
+    /// `--kubernetes`: list and watch pods and nodes as the in-process target of job `kubernetes`;
+    /// nil leaves Kubernetes alone.
+    public var kubernetes: KubernetesCollectionOptions?
 
     public init(
         configPath: String? = nil, dataDirectory: String? = nil,
         listen: ServerListenConfiguration = ServerListenConfiguration(), demoNodes: Int? = nil,
         localAgent: Bool = true, adminAPI: Bool = false, alertmanagerConfigPath: String? = nil,
         builtinRules: Bool = true, externalURL: String? = nil, flags: [String: String] = [:],
-        slurm: SlurmCollectionOptions? = nil
+        slurm: SlurmCollectionOptions? = nil, kubernetes: KubernetesCollectionOptions? = nil
     ) {
         self.configPath = configPath
         self.dataDirectory = dataDirectory
@@ -65,6 +69,7 @@ public struct ServerOptions: Sendable {
         self.externalURL = externalURL
         self.flags = flags
         self.slurm = slurm
+        self.kubernetes = kubernetes
     }
 }
 
@@ -175,6 +180,10 @@ public enum ServerRuntime {
         if let slurm = options.slurm {
             await registerSlurm(slurm, config: config, on: scrapes, logger: logger)
         }
+        var kubernetes: KubernetesCollector?
+        if let watch = options.kubernetes {
+            kubernetes = try await registerKubernetes(watch, config: config, on: scrapes, logger: logger)
+        }
         var demo: SimulatedCluster?
         if let nodes = options.demoNodes {
             let cluster = try SimulatedCluster(
@@ -266,6 +275,7 @@ public enum ServerRuntime {
         services.append(contentsOf: senders as [any Service])
         if let forwarder { services.append(forwarder) }
         services.append(AlertDispatcherService(dispatcher: dispatcher))
+        if let kubernetes { services.append(kubernetes) }
         services.append(scrapes)
         services.append(rules)
         services.append(HangupReloadService(reload: reload, logger: logger))

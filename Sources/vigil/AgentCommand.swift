@@ -2,9 +2,12 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 import VigilAgent
 import VigilCollectors
 import VigilGPU
+import VigilKubernetes
 import VigilModel
 
 #if canImport(Glibc)
@@ -30,6 +33,7 @@ struct AgentCommand: AsyncParsableCommand {
               vigil agent --collectors /etc/dcgm-exporter/default-counters.csv --hostname-label hostname
               vigil agent --procfs /host/proc --sysfs /host/sys --rootfs /host   (in a container)
               vigil agent --slurm                 plus Slurm's queue, nodes and scheduler (squeue, sinfo, sacct, sdiag)
+              vigil agent --kubernetes --kubernetes-node "$NODE_NAME"   plus this node and its pods (service account)
             """
     )
 
@@ -63,6 +67,8 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var slurm: SlurmOptions
 
+    @OptionGroup var kubernetes: KubernetesOptions
+
     @Option(help: "procfs mount point.") var procfs = "/proc"
     @Option(help: "sysfs mount point.") var sysfs = "/sys"
     @Option(help: "Root of the host filesystem (for filesystems and os-release).") var rootfs = "/"
@@ -82,6 +88,7 @@ struct AgentCommand: AsyncParsableCommand {
             throw ValidationError("--cache-ttl '\(cacheTTL)' is not a duration; write e.g. 1s, 500ms or 2s")
         }
         try slurm.validate()
+        try kubernetes.validate()
     }
 
     static func names(_ list: String) -> [String] {
@@ -112,6 +119,21 @@ struct AgentCommand: AsyncParsableCommand {
             extra.append(SlurmCollector(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow))
             logger.info("Slurm collection on", metadata: ["command_timeout": "\(slurm.timeout)"])
         }
+        var services: [any Service] = []
+        if kubernetes.kubernetes {
+            do {
+                let collector = try KubernetesCollector(
+                    kubeconfig: kubernetes.resolvedKubeconfig, context: kubernetes.context,
+                    nodeName: kubernetes.nodeName)
+                extra.append(collector)
+                services.append(collector)
+                logger.info(
+                    "Kubernetes collection on", metadata: ["server": "\(collector.pods.client.connection.server)"])
+            } catch {
+                printError("vigil agent: --kubernetes: \(error)")
+                throw ExitCode.failure
+            }
+        }
         let configuration = AgentConfiguration(
             host: listen.host, port: listen.port, collectors: enabled,
             paths: HostPaths(procfs: procfs, sysfs: sysfs, rootfs: rootfs, udevData: udevData),
@@ -127,7 +149,12 @@ struct AgentCommand: AsyncParsableCommand {
                 Data("vigil agent \(VigilVersion.current) listening on http://\(shown)/metrics\n".utf8))
         }
         do {
-            try await app.runService()
+            // The Kubernetes watchers run beside the HTTP server and stop with it.
+            try await ServiceGroup(
+                configuration: .init(
+                    services: services.map { .init(service: $0) } + [.init(service: app)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            ).run()
         } catch {
             logger.error("agent stopped", metadata: ["error": "\(error)"])
             throw ExitCode.failure

@@ -23,6 +23,7 @@ struct ServerCommand: AsyncParsableCommand {
               vigil server --no-local-agent --data-dir D      serve only what is imported or received
               vigil server --alertmanager-config alertmanager.yml   notify: webhook, Slack, e-mail
               vigil server --slurm                            plus Slurm's queue, nodes and scheduler (job "slurm")
+              vigil server --kubernetes --kubeconfig ~/.kube/config   plus pods and nodes (job "kubernetes")
             """
     )
 
@@ -69,11 +70,14 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup var slurm: SlurmOptions
 
+    @OptionGroup var kubernetes: KubernetesOptions
+
     func validate() throws {
         guard (1...512).contains(demoNodes) else {
             throw ValidationError("--demo-nodes must be 1 to 512, e.g. --demo-nodes 8")
         }
         try slurm.validate()
+        try kubernetes.validate()
     }
 
     func run() async throws {
@@ -90,6 +94,8 @@ struct ServerCommand: AsyncParsableCommand {
         if let externalURL { flags["external-url"] = externalURL }
         flags["no-builtin-rules"] = String(noBuiltinRules)
         flags["slurm"] = String(slurm.slurm)
+        flags["kubernetes"] = String(kubernetes.kubernetes)
+        if let path = kubernetes.kubeconfigPath { flags["kubeconfig"] = path }
         let options = ServerOptions(
             configPath: config, dataDirectory: dataDir,
             listen: ServerListenConfiguration(host: listen.host, port: listen.port),
@@ -97,7 +103,11 @@ struct ServerCommand: AsyncParsableCommand {
             alertmanagerConfigPath: alertmanagerConfig, builtinRules: !noBuiltinRules, externalURL: externalURL,
             flags: flags,
             slurm: slurm.slurm
-                ? SlurmCollectionOptions(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow) : nil)
+                ? SlurmCollectionOptions(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow) : nil,
+            kubernetes: kubernetes.kubernetes
+                ? KubernetesCollectionOptions(
+                    kubeconfig: kubernetes.resolvedKubeconfig, context: kubernetes.context,
+                    nodeName: kubernetes.nodeName) : nil)
         do {
             try await ServerRuntime.run(options: options, logger: logger) { lines in
                 // Unbuffered: scripts and tests wait for this line to learn the port.
