@@ -170,6 +170,19 @@ import VigilServer
         #expect(waiting.gpusAllocated == nil && waiting.gpusRequested == job.gpus)
     }
 
+    /// One scrape of the target at the largest demo (512 nodes): reported, not asserted (no timed
+    /// assertions in unit tests).
+    @Test func scrapeCostAt512Nodes() throws {
+        let (source, _) = try Self.source(nodes: 512)
+        let clock = ContinuousClock()
+        var families: [MetricFamily] = []
+        let elapsed = clock.measure { families = source.families() }
+        let series = families.reduce(0) { $0 + $1.samples.count }
+        print("demo Slurm target at 512 nodes: \(series) series from \(families.count) families in \(elapsed)")
+        #expect(Self.value(families, "slurm_gpus_total") == 4096)
+        #expect(Self.samples(families, "slurm_node_status").count == 512)
+    }
+
     /// The demo's exposition passes `promtool check metrics` (names, help, types), as the agent's does.
     @Test func promtoolAcceptsTheExposition() throws {
         let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
