@@ -67,7 +67,8 @@ extension SimulatedScheduler {
             ]
         }
 
-        /// sdiag's RPC table by user (uid 1000 on in the order users first submitted… by name here).
+        /// sdiag's RPC table by user: root (node registrations, state queries) and each submitting user,
+        /// numbered from uid 1000 in name order.
         public var rpcsByUser: [RPC] {
             var rows = [Self.rpc("root", 0, infoRequests * 2 + jobsStarted, 220)]
             for (offset, user) in submissionsByUser.keys.sorted().enumerated() {
