@@ -77,6 +77,22 @@ struct SlurmEndToEndTests {
         #expect(value("slurm_command_success", [#"command="sdiag""#]) == 1)
         #expect(value("slurm_command_success", [#"command="sacct""#]) == 0)
         #expect(value("vigil_collector_errors_total", [#"collector="slurm""#]) ?? 0 >= 1)
+
+        // Drain the node while the 8-GPU job runs (draining, with the reason), then resume it.
+        try Self.scontrol(["update", "nodename=localhost", "state=drain", "reason=vigil-maintenance"])
+        let drained = String(decoding: try await ExternalTools.get(base + "/metrics"), as: UTF8.self)
+        #expect(
+            Self.sample(in: drained, "slurm_node_status", [#"status="draining""#, #"reason="vigil-maintenance""#]) == 1,
+            "\(drained.split(separator: "\n").filter { $0.hasPrefix("slurm_node_status") })")
+        try Self.scontrol(["update", "nodename=localhost", "state=resume"])
+        let resumed = String(decoding: try await ExternalTools.get(base + "/metrics"), as: UTF8.self)
+        #expect(Self.sample(in: resumed, "slurm_node_status", [#"reason="vigil-maintenance""#]) == nil)
+        #expect(Self.sample(in: resumed, "slurm_node_status", [#"status="mixed""#]) == 1)
+    }
+
+    static func scontrol(_ arguments: [String]) throws {
+        let result = try ExternalTools.run("/usr/bin/env", ["scontrol"] + arguments)
+        if result.status != 0 { throw TestFailure("scontrol \(arguments) failed: \(result.output)") }
     }
 
     /// The value of the first sample of `name` whose labels include every one of `labels`.
