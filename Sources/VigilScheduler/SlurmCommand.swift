@@ -29,6 +29,15 @@ public struct SlurmCommand: Sendable, Hashable, CustomStringConvertible {
     public static func sacct(since start: String) -> SlurmCommand {
         SlurmCommand("sacct", ["--json", "--allusers", "--starttime=\(start)"])
     }
+
+    /// The same jobs' states and exit codes as `|`-separated text: right where 22.05's `sacct --json`
+    /// writes exit code 0 for a job that exited non-zero.
+    public static func sacctText(since start: String) -> SlurmCommand {
+        SlurmCommand("sacct", ["-P", "--allusers", "--starttime=\(start)", "--format=JobID,State,ExitCode"])
+    }
+
+    /// Every job with its per-node detail (`Nodes=gpu01 … GRES=gpu:h100:8(IDX:0-7)`), one line a job.
+    public static let scontrolJobDetail = SlurmCommand("scontrol", ["-d", "show", "job", "-o"])
 }
 
 /// Runs Slurm's client commands. ``SlurmProcessRunner`` starts real processes; tests pass canned output.

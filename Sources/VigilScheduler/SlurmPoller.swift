@@ -22,6 +22,8 @@ public struct SlurmPoll: Sendable {
     /// ``SlurmMetrics`` of the snapshot plus `slurm_up` and the per-command health metrics.
     public var metrics: MetricSet
     public var issues: [SlurmPollIssue]
+    /// Each running job's GPUs per node from `scontrol -d show job -o`; nil when it is off or failed.
+    public var allocations: [SlurmJobAllocation]? = nil
 }
 
 /// Polls Slurm through its client commands: `squeue` and `sinfo` (required), `sacct` (optional: it
@@ -34,6 +36,11 @@ public struct SlurmPoll: Sendable {
 /// - `slurm_command_success{command}`, `slurm_command_duration_seconds{command}` for each command run;
 /// - `slurm_command_errors_total{command}`: failures, timeouts and unreadable output since start.
 ///
+/// With `allocations` on, `scontrol -d show job -o` also runs and its GPU indices per job and node become
+/// `slurm_job_gpu_info{job_id,user,account,partition,node,gpu}` (left out while it fails). Where 22.05's
+/// `sacct --json` marks its exit codes unreliable, `sacct -P` text corrects the finished jobs' states
+/// and exit codes (the JSON's are kept, with an issue, when the text fails).
+///
 /// A command that fails never stops the round: its metrics are missing and an issue says why. `sacct`
 /// failing (no slurmdbd: "accounting storage is disabled") is reported once, when it starts failing,
 /// not on every poll. Thread-safe.
@@ -43,11 +50,13 @@ public final class SlurmPoller: Sendable {
     public let timeout: Duration
     /// `sacct --starttime` (Slurm's syntax); nil runs no `sacct`.
     public let sacctWindow: String?
+    /// Whether `scontrol -d show job -o` runs for the GPU→job allocations.
+    public let allocations: Bool
     private let now: @Sendable () -> Int64
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     private struct State {
-        var errorTotals: [String: Double] = ["squeue": 0, "sinfo": 0, "sacct": 0, "sdiag": 0]
+        var errorTotals: [String: Double]
         /// Set once `sdiag --json` was refused as an unknown option (Slurm before 23.02).
         var sdiagTextOnly = false
         /// Whether the last `sacct` failed (its next failure is then not reported again).
@@ -57,15 +66,20 @@ public final class SlurmPoller: Sendable {
     /// - Parameters:
     ///   - timeout: the limit for each command; one past it is killed and counted as an error.
     ///   - sacctWindow: how far back `sacct` lists finished jobs; nil to not run `sacct`.
+    ///   - allocations: whether to run `scontrol -d show job -o` for `slurm_job_gpu_info`.
     ///   - now: seconds since the Unix epoch, injected so tests have fixed queue wait times.
     public init(
         runner: any SlurmCommandRunner, timeout: Duration = .seconds(5), sacctWindow: String? = "now-1hours",
-        now: @escaping @Sendable () -> Int64
+        allocations: Bool = true, now: @escaping @Sendable () -> Int64
     ) {
         self.runner = runner
         self.timeout = timeout
         self.sacctWindow = sacctWindow
+        self.allocations = allocations
         self.now = now
+        var totals: [String: Double] = ["squeue": 0, "sinfo": 0, "sacct": 0, "sdiag": 0]
+        if allocations { totals["scontrol"] = 0 }
+        self.state = Mutex(State(errorTotals: totals))
     }
 
     /// One round: every command, decoded, as metrics.
@@ -85,6 +99,16 @@ public final class SlurmPoller: Sendable {
             state.withLock { $0.sacctFailing = result == nil }
             if let result {
                 history = result
+                if result.contains(where: { $0.exitCode?.isReliable == false }) {
+                    if let exits = round.run(
+                        .sacctText(since: sacctWindow),
+                        { bytes throws(SchedulerError) in
+                            try SlurmDecoder.sacctExits(text: String(decoding: bytes, as: UTF8.self))
+                        })
+                    {
+                        history = Self.correct(history, with: exits)
+                    }
+                }
             } else if wasFailing {
                 round.issues.removeSubrange(issuesBefore...)  // said when it started failing
             } else if let last = round.issues.last {
@@ -95,6 +119,12 @@ public final class SlurmPoller: Sendable {
             }
         }
         let scheduler = sdiag(&round)
+        var allocations: [SlurmJobAllocation]?
+        if self.allocations {
+            allocations = round.run(.scontrolJobDetail) { bytes throws(SchedulerError) in
+                try SlurmDecoder.allocations(scontrolJobs: String(decoding: bytes, as: UTF8.self))
+            }
+        }
 
         var metrics = MetricSet()
         var snapshot: SlurmSnapshot?
@@ -105,6 +135,7 @@ public final class SlurmPoller: Sendable {
             snapshot = taken
             metrics = SlurmMetrics.metricSet(for: taken)
         }
+        if let allocations { SlurmMetrics.appendGPUInfo(allocations, to: &metrics) }
         let totals = state.withLock { state in
             for (name, failed) in round.outcomes where failed { state.errorTotals[name, default: 0] += 1 }
             return state.errorTotals
@@ -132,7 +163,21 @@ public final class SlurmPoller: Sendable {
                 help: "Slurm commands that were missing, failed, timed out or printed output Vigil could not read.",
                 labels: ["command": name], value: totals[name] ?? 0)
         }
-        return SlurmPoll(snapshot: snapshot, metrics: metrics, issues: round.issues)
+        return SlurmPoll(snapshot: snapshot, metrics: metrics, issues: round.issues, allocations: allocations)
+    }
+
+    /// `jobs` with the state and exit code of the `sacct -P` row of the same id (``SlurmJob/displayID``);
+    /// a job without a row keeps its own.
+    public static func correct(_ jobs: [SlurmJob], with exits: [SlurmSacctExit]) -> [SlurmJob] {
+        var byID: [String: SlurmSacctExit] = [:]
+        for exit in exits { byID[exit.jobID] = exit }
+        return jobs.map { job in
+            guard let exit = byID[job.displayID] else { return job }
+            var corrected = job
+            corrected.state = exit.state
+            corrected.exitCode = exit.exitCode
+            return corrected
+        }
     }
 
     /// `sdiag --json`, falling back to text `sdiag` for good once the version refuses `--json`.

@@ -23,6 +23,9 @@ final class CannedSlurmRunner: SlurmCommandRunner {
     /// The fixture set's captured output of each command; what a version lacks fails as it does there.
     static func fixtures(_ dialect: String) throws -> CannedSlurmRunner {
         let sacct = SlurmCommand.sacct(since: "now-1hours").description
+        let scontrol = SlurmCommand.scontrolJobDetail.description
+        let scontrolAnswer: Result<[UInt8], SchedulerError> = .success(
+            try SlurmFixtures.bytes("\(dialect)/scontrol-show-job-detail.txt"))
         if dialect.hasPrefix("22") {
             let refused = SchedulerError(
                 .commandFailed, "sdiag --json: exit status 1: sdiag: unrecognized option '--json'")
@@ -37,6 +40,9 @@ final class CannedSlurmRunner: SlurmCommandRunner {
                 sacct: sacctAnswer,
                 SlurmCommand.sdiagJSON.description: .failure(refused),
                 SlurmCommand.sdiagText.description: .success(try SlurmFixtures.bytes("\(dialect)/sdiag.txt")),
+                SlurmCommand.sacctText(since: "now-1hours").description: .success(
+                    try SlurmFixtures.bytes("\(dialect)/sacct.txt")),
+                scontrol: scontrolAnswer,
             ])
         }
         return CannedSlurmRunner([
@@ -44,6 +50,7 @@ final class CannedSlurmRunner: SlurmCommandRunner {
             SlurmCommand.sinfo.description: .success(try SlurmFixtures.bytes("\(dialect)/sinfo.json")),
             sacct: .success(try SlurmFixtures.bytes("\(dialect)/sacct.json")),
             SlurmCommand.sdiagJSON.description: .success(try SlurmFixtures.bytes("\(dialect)/sdiag.json")),
+            scontrol: scontrolAnswer,
         ])
     }
 }
@@ -133,7 +140,8 @@ struct SlurmPollerTests {
             SlurmCommand.sdiagJSON.description: .success(try SlurmFixtures.bytes("24.11.5-slurmdbd/sdiag.json")),
         ]
         answers[failing.description] = .failure(SchedulerError(code, "\(failing): canned \(code.rawValue)"))
-        let poller = SlurmPoller(runner: CannedSlurmRunner(answers), sacctWindow: nil, now: { Self.time })
+        let poller = SlurmPoller(
+            runner: CannedSlurmRunner(answers), sacctWindow: nil, allocations: false, now: { Self.time })
         let poll = poller.poll()
         #expect(poll.snapshot == nil)
         #expect(value(poll.metrics, "slurm_up") == 0)
@@ -160,7 +168,7 @@ struct SlurmPollerTests {
             SlurmCommand.sdiagJSON.description: .success(
                 Array("sdiag: error: Unable to contact slurm controller".utf8)),
         ])
-        let poll = SlurmPoller(runner: runner, sacctWindow: nil, now: { Self.time }).poll()
+        let poll = SlurmPoller(runner: runner, sacctWindow: nil, allocations: false, now: { Self.time }).poll()
         #expect(poll.issues.map(\.command) == [SlurmCommand.squeue.description, SlurmCommand.sdiagJSON.description])
         #expect(poll.issues.map(\.error.code) == [.malformedJSON, .malformedJSON])
         #expect(poll.issues.first?.error.line == 1)
@@ -176,7 +184,7 @@ struct SlurmPollerTests {
             SlurmCommand.sinfo.description: .success(try SlurmFixtures.bytes("24.11.5-slurmdbd/sinfo.json")),
             SlurmCommand.sdiagJSON.description: .failure(down),
         ])
-        let poller = SlurmPoller(runner: runner, sacctWindow: nil, now: { Self.time })
+        let poller = SlurmPoller(runner: runner, sacctWindow: nil, allocations: false, now: { Self.time })
         let poll = poller.poll()
         _ = poller.poll()
         #expect(value(poll.metrics, "slurm_up") == 1)

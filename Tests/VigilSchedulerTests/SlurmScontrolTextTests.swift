@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import VigilModel
+import VigilScheduler
+
+@Suite("scontrol show job/node text: GPU allocations per job and node, nodes")
+struct SlurmScontrolTextTests {
+    static let dialects = ["22.05.8-nodbd", "22.05.8-slurmdbd", "24.11.5-slurmdbd"]
+
+    /// `scontrol -o`'s form of the captured multi-line output: each record on one line.
+    static func oneLine(_ text: String) -> String {
+        var lines: [String] = []
+        for line in text.split(separator: "\n") where !line.allSatisfy({ $0 == " " }) {
+            if line.first == " " {
+                lines[lines.count - 1] += " " + line.trimmingCharacters(in: .whitespaces)
+            } else {
+                lines.append(String(line))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("the running job's eight GPUs, from the multi-line and the one-line form", arguments: dialects)
+    func fixtureAllocations(dialect: String) throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        let text = try SlurmFixtures.text("\(dialect)/scontrol-show-job-detail.txt")
+        let expected = [
+            SlurmJobAllocation(
+                jobID: "9", user: "alice", account: dialect.hasSuffix("nodbd") ? "" : "ml-research", partition: "gpu",
+                node: "localhost", gpuIndices: Array(0...7))
+        ]
+        #expect(try SlurmDecoder.allocations(scontrolJobs: text) == expected)
+        #expect(try SlurmDecoder.allocations(scontrolJobs: Self.oneLine(text)) == expected)
+    }
+
+    @Test("without -d there is no per-node detail and so no allocation", arguments: dialects)
+    func withoutDetail(dialect: String) throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        let text = try SlurmFixtures.text("\(dialect)/scontrol-show-job.txt")
+        #expect(try SlurmDecoder.allocations(scontrolJobs: Self.oneLine(text)).isEmpty)
+    }
+
+    @Test("several nodes, index lists, typed GRES, other GRES and spaces in free-text values")
+    func handWritten() throws {
+        let text = """
+            JobId=41 JobName=big run UserId=carol(1003) Account=vision Partition=h100 JobState=RUNNING \
+            Nodes=gpu[01-02] CPU_IDs=0-7 Mem=8000 GRES=gpu(IDX:0-3) Nodes=gpu03 CPU_IDs=0 Mem=10 \
+            GRES=gpu:a100:2(IDX:0,2-3),nic:1(IDX:0) Command=/opt/train.sh --lr=0.1 --name run 1 WorkDir=/home/c d
+            JobId=42 UserId=dan(1004) Account=(null) Partition=cpu Nodes=cpu01 CPU_IDs=0 Mem=1 GRES=
+            JobId=43 UserId=erin(1005) Partition=gpu Nodes=gpu04 GRES=gpu:1(IDX:N/A)
+
+            """
+        let allocations = try SlurmDecoder.allocations(scontrolJobs: text)
+        #expect(
+            allocations == [
+                SlurmJobAllocation(
+                    jobID: "41", user: "carol", account: "vision", partition: "h100", node: "gpu01",
+                    gpuIndices: [0, 1, 2, 3]),
+                SlurmJobAllocation(
+                    jobID: "41", user: "carol", account: "vision", partition: "h100", node: "gpu02",
+                    gpuIndices: [0, 1, 2, 3]),
+                SlurmJobAllocation(
+                    jobID: "41", user: "carol", account: "vision", partition: "h100", node: "gpu03",
+                    gpuIndices: [0, 2, 3]),
+            ])
+        let record = try #require(try SlurmKeyValueRecord.parse(text, recordKey: "JobId").first)
+        #expect(record["Command"] == "/opt/train.sh --lr=0.1 --name run 1")
+        #expect(record["WorkDir"] == "/home/c d")
+        #expect(record["JobName"] == "big run")
+    }
+
+    static let badJobs: [(String, String, SchedulerError.Code, Int, Int?, String)] = [
+        ("not scontrol output", "Unable to contact slurm controller (connect failure)\n", .malformedText, 1, 1, ""),
+        (
+            "a word that is not Key=Value", "JobId=1 UserId=a(1)\n   Partition=gpu oops\n", .malformedText, 2, 18,
+            "Partition"
+        ),
+        ("a space in a value that takes none", "JobId=1 Partition=gpu big\n", .malformedText, 1, 23, "Partition"),
+        ("a job id that is not a number", "JobId=1\nJobId=x1 UserId=a(1)\n", .invalidValue, 2, 1, "JobId"),
+        ("an index range backwards", "JobId=1 Nodes=n1 GRES=gpu(IDX:3-1)\n", .invalidValue, 1, 18, "GRES"),
+        ("an index that is not a number", "JobId=1\n  Nodes=n1 GRES=gpu:2(IDX:0,a)\n", .invalidValue, 2, 12, "GRES"),
+        ("an unclosed index list", "JobId=1 Nodes=n1 GRES=gpu(IDX:0-1\n", .invalidValue, 1, 18, "GRES"),
+        ("a node list that does not expand", "JobId=1 Nodes=n[01- GRES=gpu(IDX:0)\n", .invalidValue, 1, 9, "Nodes"),
+    ]
+
+    @Test("bad scontrol job text: the code, line, column and key", arguments: badJobs)
+    func badJobText(
+        _ what: String, text: String, code: SchedulerError.Code, line: Int, column: Int?, key: String
+    ) {
+        #expect(throws: SchedulerError.self, "\(what)") { try SlurmDecoder.allocations(scontrolJobs: text) }
+        do {
+            _ = try SlurmDecoder.allocations(scontrolJobs: text)
+        } catch {
+            #expect(error.code == code, "\(what): \(error)")
+            #expect(error.line == line, "\(what): \(error)")
+            #expect(error.column == column, "\(what): \(error)")
+            #expect(error.keyPath == key, "\(what): \(error)")
+        }
+    }
+
+    @Test("scontrol show node -o: the node with its CPUs, memory and GPUs", arguments: dialects)
+    func fixtureNodes(dialect: String) throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        let text = try SlurmFixtures.text("\(dialect)/scontrol-show-node.txt")
+        let nodes = try SlurmDecoder.nodes(scontrolNodes: text)
+        let node = try #require(nodes.first)
+        #expect(nodes.count == 1)
+        #expect(node.name == "localhost")
+        #expect(node.state.base == .mixed)
+        #expect(node.partitions == ["gpu"])
+        #expect(node.cpusTotal == 2)
+        #expect(node.cpusAllocated == 1)
+        #expect(node.memoryTotalBytes == 8000 * 1024 * 1024)
+        #expect(node.memoryAllocatedBytes == 1000 * 1024 * 1024)
+        #expect(node.gpusTotal == 8)
+        // Without slurmdbd (no GPU accounting TRES) AllocTRES names no GPUs.
+        #expect(node.gpusAllocated == (dialect.hasSuffix("nodbd") ? 0 : 8))
+        let record = try #require(try SlurmKeyValueRecord.parse(text, recordKey: "NodeName").first)
+        #expect(record["OS"]?.hasPrefix("Linux 6.18.44-fc-v669 #1 SMP") == true)
+    }
+
+    static let badNodes: [(String, String, SchedulerError.Code, Int, String)] = [
+        ("no State", "NodeName=n1 CPUTot=2\n", .missingKey, 1, "State"),
+        ("an unknown state", "NodeName=n1 State=IDLE\nNodeName=n2 State=SLEEPY\n", .unknownState, 2, "State"),
+        ("a count that is not a number", "NodeName=n1 State=IDLE CPUTot=two\n", .invalidValue, 1, "CPUTot"),
+        ("a stray word", "NodeName=n1 State=IDLE+DRAIN stray\n", .malformedText, 1, "State"),
+    ]
+
+    @Test("bad scontrol node text: the code, line and key", arguments: badNodes)
+    func badNodeText(_ what: String, text: String, code: SchedulerError.Code, line: Int, key: String) {
+        do {
+            _ = try SlurmDecoder.nodes(scontrolNodes: text)
+            Issue.record("\(what): no error")
+        } catch {
+            #expect(error.code == code, "\(what): \(error)")
+            #expect(error.line == line, "\(what): \(error)")
+            #expect(error.keyPath == key, "\(what): \(error)")
+        }
+    }
+
+    @Test("slurm_job_gpu_info: one series per GPU with the job's labels, duplicates once")
+    func gpuInfo() {
+        let allocation = SlurmJobAllocation(
+            jobID: "9", user: "alice", account: "ml", partition: "gpu", node: "n1", gpuIndices: [0, 3])
+        var set = MetricSet()
+        SlurmMetrics.appendGPUInfo([allocation, allocation], to: &set)
+        let family = set.families.first { $0.name == "slurm_job_gpu_info" }
+        #expect(family?.samples.count == 2)
+        #expect(
+            family?.samples.first?.labels
+                == ["job_id": "9", "user": "alice", "account": "ml", "partition": "gpu", "node": "n1", "gpu": "0"])
+        #expect(family?.samples.allSatisfy { $0.value == 1 } == true)
+    }
+}
