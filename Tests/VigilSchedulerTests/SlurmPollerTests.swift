@@ -194,3 +194,63 @@ struct SlurmPollerTests {
         #expect(runner.commandsRun.filter { $0 == SlurmCommand.sdiagJSON.description }.count == 2)
     }
 }
+
+@Suite("SlurmPoller: GPU→job allocations from scontrol -d show job -o")
+struct SlurmPollerAllocationTests {
+    func value(_ set: MetricSet, _ name: String, _ labels: Labels = Labels()) -> Double? {
+        set.families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value
+    }
+
+    @Test(
+        "slurm_job_gpu_info for the running job's eight GPUs, in both dialects",
+        arguments: ["22.05.8-nodbd", "22.05.8-slurmdbd", "24.11.5-slurmdbd"])
+    func gpuInfo(dialect: String) throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        let poll = SlurmPoller(runner: try CannedSlurmRunner.fixtures(dialect), now: { 1_795_967_300 }).poll()
+        let family = try #require(poll.metrics.families.first { $0.name == "slurm_job_gpu_info" })
+        #expect(family.samples.count == 8)
+        let account = dialect.hasSuffix("nodbd") ? "" : "ml-research"
+        for gpu in 0..<8 {
+            let labels: Labels = [
+                "job_id": "9", "user": "alice", "account": account, "partition": "gpu", "node": "localhost",
+                "gpu": String(gpu),
+            ]
+            #expect(value(poll.metrics, "slurm_job_gpu_info", labels) == 1)
+        }
+        #expect(poll.allocations?.count == 1)
+        #expect(value(poll.metrics, "slurm_command_success", ["command": "scontrol"]) == 1)
+        #expect(value(poll.metrics, "slurm_command_errors_total", ["command": "scontrol"]) == 0)
+    }
+
+    @Test("scontrol failing or printing what Vigil can't read: no slurm_job_gpu_info, the error counted, the rest up")
+    func scontrolFails() throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        let dialect = "24.11.5-slurmdbd"
+        let answers: [String: Result<[UInt8], SchedulerError>] = [
+            SlurmCommand.squeue.description: .success(try SlurmFixtures.bytes("\(dialect)/squeue.json")),
+            SlurmCommand.sinfo.description: .success(try SlurmFixtures.bytes("\(dialect)/sinfo.json")),
+            SlurmCommand.sdiagJSON.description: .success(try SlurmFixtures.bytes("\(dialect)/sdiag.json")),
+            SlurmCommand.scontrolJobDetail.description: .success(Array("JobId=9 Nodes=n1 GRES=gpu(IDX:7-0)\n".utf8)),
+        ]
+        let poller = SlurmPoller(runner: CannedSlurmRunner(answers), sacctWindow: nil, now: { 1_795_967_300 })
+        let poll = poller.poll()
+        #expect(value(poll.metrics, "slurm_up") == 1)
+        #expect(!poll.metrics.families.contains { $0.name == "slurm_job_gpu_info" })
+        #expect(poll.allocations == nil)
+        #expect(poll.issues.map(\.command) == [SlurmCommand.scontrolJobDetail.description])
+        #expect(poll.issues.first?.error.code == .invalidValue)
+        #expect(poll.issues.first?.error.keyPath == "GRES")
+        #expect(value(poll.metrics, "slurm_command_success", ["command": "scontrol"]) == 0)
+        let again = poller.poll()
+        #expect(value(again.metrics, "slurm_command_errors_total", ["command": "scontrol"]) == 2)
+    }
+
+    @Test("allocations off: scontrol never runs and has no error counter")
+    func off() throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        let runner = try CannedSlurmRunner.fixtures("24.11.5-slurmdbd")
+        let poll = SlurmPoller(runner: runner, allocations: false, now: { 1_795_967_300 }).poll()
+        #expect(!runner.commandsRun.contains { $0.hasPrefix("scontrol") })
+        #expect(value(poll.metrics, "slurm_command_errors_total", ["command": "scontrol"]) == nil)
+    }
+}
