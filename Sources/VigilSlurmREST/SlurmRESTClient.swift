@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import VigilScheduler
+
+/// GET requests to slurmrestd over AsyncHTTPClient with Slurm's JWT headers (`X-SLURM-USER-NAME`,
+/// `X-SLURM-USER-TOKEN`), and the choice of the API version: the newest of ``knownVersions`` that the
+/// server's `/openapi/v3` lists (or, where that fails, the first whose `/slurm/VERSION/diag` answers).
+///
+/// Failures are ``SchedulerError``s: `unauthorized` (401/403, naming the headers and where the token
+/// came from), `requestFailed` (connection, timeout, other HTTP status), `unsupportedDocument` (no known
+/// version, naming the versions tried). Thread-safe.
+public final class SlurmRESTClient: Sendable {
+    /// The versions Vigil reads, newest first: 24.x (v0.0.42, v0.0.40) and 22.05–23.x (v0.0.38).
+    public static let knownVersions = ["v0.0.42", "v0.0.40", "v0.0.38"]
+
+    /// The server, e.g. `http://slurmctld:6820` (no trailing slash).
+    public let baseURL: String
+    /// The Slurm user the token belongs to (`X-SLURM-USER-NAME`).
+    public let user: String
+    public let token: SlurmRESTToken
+    /// The limit for each request, connection included.
+    public let timeout: Duration
+    /// The most bytes a response may have.
+    public let maxResponseBytes: Int
+    let http: HTTPClient
+    private let chosen = Mutex<String?>(nil)
+
+    public init(
+        baseURL: String, user: String, token: SlurmRESTToken, timeout: Duration = .seconds(5),
+        maxResponseBytes: Int = 256 << 20
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.user = user
+        self.token = token
+        self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
+        http = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: HTTPClient.Configuration(
+                timeout: HTTPClient.Configuration.Timeout(connect: .nanoseconds(timeout.nanosecondCount))))
+    }
+
+    /// Closes the client's connections.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// The API version in use; nil before the first successful ``version()``.
+    public var currentVersion: String? { chosen.withLock { $0 } }
+
+    /// Forgets the chosen version (after a 404: slurmrestd was upgraded); the next request discovers again.
+    public func forgetVersion() { chosen.withLock { $0 = nil } }
+
+    /// The API version to use, discovered on first use and kept.
+    public func version() async throws(SchedulerError) -> String {
+        if let version = currentVersion { return version }
+        let version = try await discover()
+        chosen.withLock { $0 = version }
+        return version
+    }
+
+    /// `GET /slurm/VERSION/endpoint` (`jobs`, `nodes`, `diag`): its body.
+    public func get(endpoint: String) async throws(SchedulerError) -> [UInt8] {
+        let version = try await version()
+        do {
+            return try await get("/slurm/\(version)/\(endpoint)")
+        } catch {
+            if error.code == .requestFailed, error.message.contains(" 404 ") { forgetVersion() }
+            throw error
+        }
+    }
+
+    /// The whole body of `GET path`, or the error its status stands for.
+    public func get(_ path: String) async throws(SchedulerError) -> [UInt8] {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "vigil")
+        request.headers.add(name: "X-SLURM-USER-NAME", value: user)
+        request.headers.add(name: "X-SLURM-USER-TOKEN", value: try token.current())
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanosecondCount)
+        let response: HTTPClientResponse
+        let buffer: ByteBuffer
+        do {
+            response = try await http.execute(request, deadline: deadline)
+            buffer = try await response.body.collect(upTo: maxResponseBytes)
+        } catch {
+            let reason =
+                if let error = error as? HTTPClientError,
+                    error == .deadlineExceeded || error == .readTimeout
+                        || error == .connectTimeout
+                {
+                    "no answer within \(timeout) (--slurm-timeout)"
+                } else {
+                    "\(error)"
+                }
+            throw SchedulerError(.requestFailed, "GET \(baseURL)\(path): \(reason)")
+        }
+        let body = Array(buffer.readableBytesView)
+        guard response.status == .ok else { throw statusError(response.status, body: body, path: path) }
+        return body
+    }
+
+    func statusError(_ status: HTTPResponseStatus, body: [UInt8], path: String) -> SchedulerError {
+        var detail = String(decoding: body.prefix(200), as: UTF8.self)
+        detail = detail.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let suffix = detail.isEmpty ? "" : " (\(detail))"
+        switch status.code {
+        case 401, 403:
+            return SchedulerError(
+                .unauthorized,
+                "GET \(baseURL)\(path): \(status.code) \(status.reasonPhrase)\(suffix): slurmrestd refused "
+                    + "X-SLURM-USER-TOKEN from \(token.origin) for X-SLURM-USER-NAME '\(user)'; the token is "
+                    + "expired, signed with another key, or for another user (make a new one with "
+                    + "`scontrol token username=\(user)`; --slurm-user sets the name)")
+        default:
+            return SchedulerError(
+                .requestFailed, "GET \(baseURL)\(path): \(status.code) \(status.reasonPhrase)\(suffix)")
+        }
+    }
+
+    /// The newest known version `/openapi/v3` lists, else the first whose `diag` answers.
+    private func discover() async throws(SchedulerError) -> String {
+        var tried: [String] = []
+        do {
+            let spec = String(decoding: try await get("/openapi/v3"), as: UTF8.self)
+            let compact = spec.replacingOccurrences(of: "\\/", with: "/")
+            // 22.05 lists `/slurm/v0.0.38/jobs`, 24.x `/slurm/v0.0.42/jobs/`; slurmrestd answers both forms.
+            for version in Self.knownVersions
+            where compact.contains("\"/slurm/\(version)/jobs\"") || compact.contains("\"/slurm/\(version)/jobs/\"") {
+                return version
+            }
+            tried.append("/openapi/v3 lists none")
+        } catch {
+            if error.code == .unauthorized { throw error }
+            tried.append("/openapi/v3: \(error.message)")
+        }
+        for version in Self.knownVersions {
+            do {
+                _ = try await get("/slurm/\(version)/diag")
+                return version
+            } catch {
+                if error.code == .unauthorized { throw error }
+                tried.append(version)
+            }
+        }
+        throw SchedulerError(
+            .unsupportedDocument,
+            "\(baseURL) speaks none of the slurmrestd API versions Vigil reads (tried "
+                + tried.joined(separator: ", ")
+                + "); Vigil reads \(Self.knownVersions.joined(separator: ", ")) (Slurm 22.05 to 24.11)")
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (saturating), as NIO's `TimeAmount` wants it.
+    var nanosecondCount: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : product &+ attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Testing
+import VigilCollectors
+import VigilModel
+import VigilScheduler
+import VigilSlurmREST
+
+@Suite("slurmrestd client and collector against captured responses")
+struct SlurmRESTCollectorTests {
+    static let user = "alice"
+    static let token = "eyJhbGciOiJIUzI1NiJ9.test.sig"
+
+    /// ../shared/fixtures/slurm/RELEASE, or nil (the test then says it was skipped) when absent.
+    static func fixtures(_ release: String) -> URL? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let directory = root.deletingLastPathComponent().appending(path: "shared/fixtures/slurm/\(release)")
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            print("skipped: \(directory.path) is absent (the shared Slurm fixtures)")
+            return nil
+        }
+        return directory
+    }
+
+    static func read(_ directory: URL, _ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: directory.appending(path: name)))
+    }
+
+    static func collect(_ collector: SlurmRESTCollector) -> CollectorOutput {
+        var output = CollectorOutput(paths: HostPaths())
+        collector.collect(into: &output)
+        return output
+    }
+
+    static func value(_ output: CollectorOutput, _ name: String, _ labels: Labels = [:]) -> Double? {
+        output.metrics.families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value
+    }
+
+    static let releases: [(String, String)] = [("22.05.8-slurmdbd", "v0.0.38"), ("24.11.5-slurmdbd", "v0.0.42")]
+
+    @Test("the newest version /openapi/v3 lists; metrics equal SlurmMetrics of the same responses", arguments: releases)
+    func pollsAndMatchesTheCommandPath(release: String, version: String) async throws {
+        guard let directory = Self.fixtures(release) else { return }
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url + "/", user: Self.user, token: .value(Self.token))
+            let collector = SlurmRESTCollector(client: client, now: { 1_700_000_000_000 })
+            await collector.poll()
+            await client.shutdown()
+            #expect(client.currentVersion == version)
+            #expect(
+                server.requests == [
+                    "/openapi/v3", "/slurm/\(version)/jobs", "/slurm/\(version)/nodes",
+                    "/slurm/\(version)/diag",
+                ])
+            #expect(collector.issues.isEmpty)
+
+            // The data the command path's decoders read from the same bytes, through the same SlurmMetrics.
+            let expected = SlurmMetrics.metricSet(
+                for: SlurmSnapshot(
+                    jobs: try SlurmDecoder.jobs(try Self.read(directory, "restd-\(version)-jobs.json")),
+                    nodes: try SlurmDecoder.nodes(try Self.read(directory, "restd-\(version)-nodes.json")),
+                    scheduler: try SlurmDecoder.schedulerStats(try Self.read(directory, "restd-\(version)-diag.json")),
+                    time: 1_700_000_000))
+            let output = Self.collect(collector)
+            let data = output.metrics.families.filter { family in expected.families.contains { $0.name == family.name }
+            }
+            #expect(data == expected.families)
+            #expect(!expected.families.isEmpty)
+            #expect(collector.snapshot?.jobs.isEmpty == false)
+            #expect(collector.snapshot?.nodes.isEmpty == false)
+            #expect(Self.value(output, "slurm_up") == 1)
+            #expect(Self.value(output, "slurm_data_stale") == 0)
+            #expect(Self.value(output, "slurm_rest_request_success", ["endpoint": "diag"]) == 1)
+            #expect(Self.value(output, "slurm_rest_errors_total", ["endpoint": "jobs"]) == 0)
+        }
+    }
+
+    @Test("22.05: the metrics of /jobs and /nodes equal those of squeue --json and sinfo --json")
+    func sameMetricsAsTheCommands() throws {
+        guard let directory = Self.fixtures("22.05.8-slurmdbd") else { return }
+        let rest = SlurmSnapshot(
+            jobs: try SlurmDecoder.jobs(try Self.read(directory, "restd-v0.0.38-jobs.json")),
+            nodes: try SlurmDecoder.nodes(try Self.read(directory, "restd-v0.0.38-nodes.json")), time: 1_700_000_000)
+        let cli = SlurmSnapshot(
+            jobs: try SlurmDecoder.jobs(try Self.read(directory, "squeue.json")),
+            nodes: try SlurmDecoder.nodes(try Self.read(directory, "sinfo.json")), time: 1_700_000_000)
+        #expect(rest.jobs.map(\.jobID) == cli.jobs.map(\.jobID))
+        #expect(SlurmMetrics.metricSet(for: rest).families == SlurmMetrics.metricSet(for: cli).families)
+    }
+
+    @Test("24.11: every job squeue --json lists reads the same from /slurm/v0.0.42/jobs")
+    func sameJobsAsSqueue() throws {
+        guard let directory = Self.fixtures("24.11.5-slurmdbd") else { return }
+        let rest = try SlurmDecoder.jobs(try Self.read(directory, "restd-v0.0.42-jobs.json"))
+        let cli = try SlurmDecoder.jobs(try Self.read(directory, "squeue.json"))
+        #expect(!cli.isEmpty)
+        for job in cli {
+            #expect(rest.first { $0.jobID == job.jobID } == job)
+        }
+    }
+
+    @Test("without /openapi/v3 the versions are tried in order", arguments: releases)
+    func triesInOrder(release: String, version: String) async throws {
+        guard let directory = Self.fixtures(release) else { return }
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token, openAPI: false)
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
+            let chosen = try await client.version()
+            #expect(chosen == version)
+            await client.shutdown()
+            let tried = SlurmRESTClient.knownVersions.prefix { $0 != version }.map { "/slurm/\($0)/diag" }
+            #expect(server.requests == ["/openapi/v3"] + tried + ["/slurm/\(version)/diag"])
+        }
+    }
+
+    @Test("a server speaking no known version: the error names every version tried")
+    func unknownVersion() async throws {
+        let empty = FileManager.default.temporaryDirectory.appending(path: "vigil-slurmrest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let server = SlurmRESTTestServer(directory: empty, user: Self.user, token: Self.token)
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
+            let collector = SlurmRESTCollector(client: client)
+            await collector.poll()
+            await client.shutdown()
+            let issue = try #require(collector.issues.first)
+            #expect(collector.issues.count == 1)
+            #expect(issue.error.code == .unsupportedDocument)
+            for version in SlurmRESTClient.knownVersions { #expect(issue.error.message.contains(version)) }
+            #expect(Self.value(Self.collect(collector), "slurm_up") == 0)
+        }
+    }
+
+    @Test("no token or a wrong one: 401, the error names the headers and where the token came from")
+    func unauthorized() async throws {
+        guard let directory = Self.fixtures("24.11.5-slurmdbd") else { return }
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
+        let tokenFile = FileManager.default.temporaryDirectory.appending(path: "vigil-jwt-\(UUID().uuidString)")
+        try Data("SLURM_JWT=wrong\n".utf8).write(to: tokenFile)
+        defer { try? FileManager.default.removeItem(at: tokenFile) }
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .file(tokenFile.path))
+            let collector = SlurmRESTCollector(client: client)
+            await collector.poll()
+            let issue = try #require(collector.issues.first)
+            #expect(collector.issues.count == 1)
+            #expect(issue.error.code == .unauthorized)
+            #expect(issue.error.message.contains("401"))
+            #expect(issue.error.message.contains("Authentication failure"))
+            #expect(issue.error.message.contains("X-SLURM-USER-TOKEN from --slurm-jwt-file \(tokenFile.path)"))
+            #expect(issue.error.message.contains("X-SLURM-USER-NAME 'alice'"))
+            #expect(!issue.error.message.contains("wrong"))
+            #expect(server.requests == ["/openapi/v3"])
+
+            // The file is read on every request: a rotated token works without a restart.
+            try Data("\(Self.token)\n".utf8).write(to: tokenFile)
+            await collector.poll()
+            await client.shutdown()
+            #expect(collector.issues.isEmpty)
+            #expect(Self.value(Self.collect(collector), "slurm_up") == 1)
+        }
+    }
+
+    @Test("a missing or empty token file is a configuration error naming the flag")
+    func badTokenFile() throws {
+        let missing = SlurmRESTToken.file("/nonexistent/jwt")
+        #expect(throws: SchedulerError.self) { try missing.current() }
+        do {
+            _ = try missing.current()
+        } catch {
+            #expect(error.code == .badConfiguration)
+            #expect(error.message.contains("--slurm-jwt-file"))
+        }
+        #expect(SlurmRESTToken.resolve(file: nil, environment: ["SLURM_JWT": "t"]) == .value("t"))
+        #expect(SlurmRESTToken.resolve(file: "/f", environment: ["SLURM_JWT": "t"]) == .file("/f"))
+        #expect(SlurmRESTToken.resolve(file: nil, environment: [:]) == nil)
+    }
+
+    @Test("a hung slurmrestd: the timeout is named; the last good data stays, marked stale")
+    func timeoutKeepsStaleData() async throws {
+        guard let directory = Self.fixtures("22.05.8-slurmdbd") else { return }
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
+        try await server.serve { url in
+            let client = SlurmRESTClient(
+                baseURL: url, user: Self.user, token: .value(Self.token), timeout: .milliseconds(300))
+            let collector = SlurmRESTCollector(client: client, now: { 1_700_000_000_000 })
+            await collector.poll()
+            let good = Self.collect(collector)
+            #expect(Self.value(good, "slurm_up") == 1)
+
+            server.setDelay(.seconds(5))
+            await collector.poll()
+            await client.shutdown()
+            let stale = Self.collect(collector)
+            let issue = try #require(collector.issues.first)
+            #expect(issue.command == "slurmrestd /slurm/v0.0.38/jobs")
+            #expect(issue.error.code == .requestFailed)
+            #expect(issue.error.message.contains("no answer within"))
+            #expect(Self.value(stale, "slurm_up") == 0)
+            #expect(Self.value(stale, "slurm_data_stale") == 1)
+            #expect(Self.value(stale, "slurm_rest_errors_total", ["endpoint": "jobs"]) == 1)
+            #expect(Self.value(stale, "slurm_last_success_timestamp_seconds") == 1_700_000_000)
+            let dataNames = Set(good.metrics.families.map(\.name)).filter { !$0.hasPrefix("slurm_rest_") }
+            #expect(dataNames.isSubset(of: Set(stale.metrics.families.map(\.name))))
+            #expect(stale.issues.count == 1)
+        }
+    }
+
+    @Test("diag failing costs only the scheduler metrics")
+    func diagFailing() async throws {
+        guard let directory = Self.fixtures("24.11.5-slurmdbd") else { return }
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
+        server.fail("/slurm/v0.0.42/diag")
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
+            let collector = SlurmRESTCollector(client: client)
+            await collector.poll()
+            await client.shutdown()
+            let output = Self.collect(collector)
+            #expect(Self.value(output, "slurm_up") == 1)
+            #expect(Self.value(output, "slurm_rest_request_success", ["endpoint": "diag"]) == 0)
+            #expect(Self.value(output, "slurm_rest_errors_total", ["endpoint": "diag"]) == 1)
+            #expect(collector.issues.map(\.command) == ["slurmrestd /slurm/v0.0.42/diag"])
+            #expect(collector.issues.first?.error.message.contains("500") == true)
+            #expect(collector.snapshot?.scheduler == nil)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A loopback slurmrestd serving captured responses from a fixture directory
+/// (`restd-openapi-v3.json`, `restd-VERSION-ENDPOINT.json`): a request without the expected
+/// `X-SLURM-USER-NAME` and `X-SLURM-USER-TOKEN` gets the captured 401 (`restd-jwt-unauthenticated.body`),
+/// an unknown path 404, and with ``delay`` set every answer waits (a hung slurmctld).
+final class SlurmRESTTestServer: Sendable {
+    let directory: URL
+    let user: String
+    let token: String
+    /// Serve `/openapi/v3` (false: 404, as a slurmrestd built without the openapi plugin).
+    let openAPI: Bool
+    private let state = Mutex(State())
+
+    struct State {
+        var requests: [String] = []
+        var delay: Duration?
+        var failing: Set<String> = []
+    }
+
+    init(directory: URL, user: String, token: String, openAPI: Bool = true) {
+        self.directory = directory
+        self.user = user
+        self.token = token
+        self.openAPI = openAPI
+    }
+
+    var requests: [String] { state.withLock { $0.requests } }
+    /// Every answer waits this long first.
+    func setDelay(_ delay: Duration?) { state.withLock { $0.delay = delay } }
+    /// Paths answered 500 (`/slurm/v0.0.42/diag`).
+    func fail(_ path: String, _ on: Bool = true) {
+        state.withLock { state in
+            if on { state.failing.insert(path) } else { state.failing.remove(path) }
+        }
+    }
+
+    func respond(_ request: Request) async throws -> Response {
+        let path = request.uri.path
+        let delay = state.withLock { state in
+            state.requests.append(path)
+            return state.delay
+        }
+        if let delay { try await Task.sleep(for: delay) }
+        guard request.headers[.init("X-SLURM-USER-NAME")!] == user,
+            request.headers[.init("X-SLURM-USER-TOKEN")!] == token
+        else {
+            let body = (try? Data(contentsOf: directory.appending(path: "restd-jwt-unauthenticated.body"))) ?? Data()
+            return Response(
+                status: .unauthorized, headers: [.contentType: "text/plain"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        if state.withLock({ $0.failing.contains(path) }) {
+            return Response(status: .internalServerError, body: ResponseBody(byteBuffer: ByteBuffer(string: "boom")))
+        }
+        let file: String
+        if path == "/openapi/v3", openAPI {
+            file = "restd-openapi-v3.json"
+        } else if path.hasPrefix("/slurm/") {
+            let parts = path.split(separator: "/")
+            guard parts.count == 3 else { return Response(status: .notFound) }
+            file = "restd-\(parts[1])-\(parts[2]).json"
+        } else {
+            return Response(status: .notFound)
+        }
+        guard let body = try? Data(contentsOf: directory.appending(path: file)) else {
+            return Response(
+                status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "Unable to find path")))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// Serves on a loopback port for the duration of `body`, which gets the base URL.
+    func serve<Result: Sendable>(_ body: @Sendable (String) async throws -> Result) async throws -> Result {
+        let router = Router()
+        router.get("/**") { request, _ in try await self.respond(request) }
+        let (started, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: Logger(label: "test-slurmrestd", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            var port = 0
+            for await value in started {
+                port = value
+                break
+            }
+            let result = try await body("http://127.0.0.1:\(port)")
+            group.cancelAll()
+            return result
+        }
+    }
+}
