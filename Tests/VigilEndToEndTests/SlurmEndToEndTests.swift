@@ -77,6 +77,9 @@ struct SlurmEndToEndTests {
         #expect(value("slurm_command_success", [#"command="sdiag""#]) == 1)
         #expect(value("slurm_command_success", [#"command="sacct""#]) == 0)
         #expect(value("vigil_collector_errors_total", [#"collector="slurm""#]) ?? 0 >= 1)
+        // scontrol -d show job -o: the running job's 8 GPUs by index, for joining GPU series to jobs.
+        #expect(value("slurm_command_success", [#"command="scontrol""#]) == 1)
+        #expect(value("slurm_job_gpu_info", [#"job_id="\#(running)""#, #"node="localhost""#, #"gpu="7""#]) == 1)
 
         // Drain the node while the 8-GPU job runs (draining, with the reason), then resume it.
         try Self.scontrol(["update", "nodename=localhost", "state=drain", "reason=vigil-maintenance"])

@@ -69,6 +69,25 @@ struct SlurmScontrolTextTests {
         #expect(record["JobName"] == "big run")
     }
 
+    /// `scontrol -d show job -o` of a real Slurm 22.05.8 (start-local-slurm.sh), captured 2026-11-30: a job
+    /// named with a space, a comment with spaces, a double space after it and a trailing space.
+    static let realOneLine =
+        #"JobId=2 JobName=two words UserId=root(0) GroupId=root(0) MCS_label=N/A Priority=4294901758 Nice=0 Account=(null) QOS=(null) JobState=RUNNING Reason=None Dependency=(null) Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:0 DerivedExitCode=0:0 RunTime=00:00:01 TimeLimit=UNLIMITED TimeMin=N/A SubmitTime=2026-11-30T04:05:05 EligibleTime=2026-11-30T04:05:05 AccrueTime=2026-11-30T04:05:05 StartTime=2026-11-30T04:05:07 EndTime=Unknown Deadline=N/A SuspendTime=None SecsPreSuspend=0 LastSchedEval=2026-11-30T04:05:07 Scheduler=Main Partition=gpu AllocNode:Sid=localhost:16090 ReqNodeList=(null) ExcNodeList=(null) NodeList=localhost BatchHost=localhost NumNodes=1 NumCPUs=1 NumTasks=1 CPUs/Task=1 ReqB:S:C:T=0:0:*:* TRES=cpu=1,mem=1000M,node=1,billing=1 Socks/Node=* NtasksPerN:B:S:C=0:0:*:* CoreSpec=* JOB_GRES=gpu:h100:2   Nodes=localhost CPU_IDs=1 Mem=1000 GRES=gpu:h100:2(IDX:3-4) MinCPUsNode=1 MinMemoryCPU=1000M MinTmpDiskNode=0 Features=(null) DelayBoot=00:00:00 OverSubscribe=OK Contiguous=0 Licenses=(null) Network=(null) Command=(null) WorkDir=/tmp Comment=a comment here  StdErr=/tmp/slurm-2.out StdIn=/dev/null StdOut=/tmp/slurm-2.out Power= TresPerNode=gres:gpu:2 "#
+
+    @Test("a real one-line record: the name and comment with spaces, the GPUs 3-4")
+    func realRecord() throws {
+        let text = Self.realOneLine + "\n"
+        #expect(
+            try SlurmDecoder.allocations(scontrolJobs: text) == [
+                SlurmJobAllocation(jobID: "2", user: "root", partition: "gpu", node: "localhost", gpuIndices: [3, 4])
+            ])
+        let record = try #require(try SlurmKeyValueRecord.parse(text, recordKey: "JobId").first)
+        #expect(record["JobName"] == "two words")
+        #expect(record["Comment"] == "a comment here")
+        #expect(record["TresPerNode"] == "gres:gpu:2")
+        #expect(record.field("Nodes")?.column == record.field("JOB_GRES").map { $0.column + 22 })
+    }
+
     static let badJobs: [(String, String, SchedulerError.Code, Int, Int?, String)] = [
         ("not scontrol output", "Unable to contact slurm controller (connect failure)\n", .malformedText, 1, 1, ""),
         (
