@@ -39,15 +39,9 @@ public final class SlurmRESTClient: Sendable {
         self.token = token
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
-        http = HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: HTTPClient.Configuration(
-                timeout: HTTPClient.Configuration.Timeout(connect: .nanoseconds(timeout.nanosecondCount))))
-    }
-
-    /// Closes the client's connections.
-    public func shutdown() async {
-        try? await http.shutdown()
+        // The process-wide client: nothing to shut down, so a client that is never used (a service that
+        // never started) is harmless; each request's deadline covers connecting as well.
+        http = HTTPClient.shared
     }
 
     /// The API version in use; nil before the first successful ``version()``.

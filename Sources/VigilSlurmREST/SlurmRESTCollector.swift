@@ -51,7 +51,7 @@ public final class SlurmRESTCollector: Collector, Service {
         self.now = now
     }
 
-    /// Polls every ``interval`` until graceful shutdown or cancellation, then closes the client.
+    /// Polls every ``interval`` until graceful shutdown or cancellation.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -59,7 +59,6 @@ public final class SlurmRESTCollector: Collector, Service {
                 try? await Task.sleep(for: self.interval)
             }
         }
-        await client.shutdown()
     }
 
     /// One round: `jobs`, `nodes`, `diag`; the snapshot is replaced only when `jobs` and `nodes` were read.

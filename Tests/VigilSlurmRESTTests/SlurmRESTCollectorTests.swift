@@ -46,7 +46,6 @@ struct SlurmRESTCollectorTests {
             let client = SlurmRESTClient(baseURL: url + "/", user: Self.user, token: .value(Self.token))
             let collector = SlurmRESTCollector(client: client, now: { 1_700_000_000_000 })
             await collector.poll()
-            await client.shutdown()
             #expect(client.currentVersion == version)
             #expect(
                 server.requests == [
@@ -108,7 +107,6 @@ struct SlurmRESTCollectorTests {
             let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
             let chosen = try await client.version()
             #expect(chosen == version)
-            await client.shutdown()
             let tried = SlurmRESTClient.knownVersions.prefix { $0 != version }.map { "/slurm/\($0)/diag" }
             #expect(server.requests == ["/openapi/v3"] + tried + ["/slurm/\(version)/diag"])
         }
@@ -124,7 +122,6 @@ struct SlurmRESTCollectorTests {
             let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
             let collector = SlurmRESTCollector(client: client)
             await collector.poll()
-            await client.shutdown()
             let issue = try #require(collector.issues.first)
             #expect(collector.issues.count == 1)
             #expect(issue.error.code == .unsupportedDocument)
@@ -157,7 +154,6 @@ struct SlurmRESTCollectorTests {
             // The file is read on every request: a rotated token works without a restart.
             try Data("\(Self.token)\n".utf8).write(to: tokenFile)
             await collector.poll()
-            await client.shutdown()
             #expect(collector.issues.isEmpty)
             #expect(Self.value(Self.collect(collector), "slurm_up") == 1)
         }
@@ -192,7 +188,6 @@ struct SlurmRESTCollectorTests {
 
             server.setDelay(.seconds(5))
             await collector.poll()
-            await client.shutdown()
             let stale = Self.collect(collector)
             let issue = try #require(collector.issues.first)
             #expect(issue.command == "slurmrestd /slurm/v0.0.38/jobs")
@@ -217,7 +212,6 @@ struct SlurmRESTCollectorTests {
             let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
             let collector = SlurmRESTCollector(client: client)
             await collector.poll()
-            await client.shutdown()
             let output = Self.collect(collector)
             #expect(Self.value(output, "slurm_up") == 1)
             #expect(Self.value(output, "slurm_rest_request_success", ["endpoint": "diag"]) == 0)
