@@ -78,7 +78,7 @@ extension SlurmDecoder {
             let mebibyte: Int64 = 1024 * 1024
             nodes.append(
                 SlurmNode(
-                    name: name, state: state, reason: nullable(record["Reason"] ?? ""),
+                    name: name, state: state, reason: reasonText(record["Reason"] ?? ""),
                     partitions: (record["Partitions"] ?? "").split(separator: ",").map(String.init),
                     cpusTotal: try count("CPUTot"), cpusAllocated: try count("CPUAlloc"),
                     memoryTotalBytes: try count("RealMemory") * mebibyte,
@@ -115,6 +115,15 @@ extension SlurmDecoder {
             }
         }
         return indices.sorted()
+    }
+
+    /// `test [root@2026-11-29T15:46:25]` → `test`, as the JSON's `reason` (who and when are left out).
+    static func reasonText(_ text: String) -> String {
+        let reason = nullable(text)
+        guard reason.hasSuffix("]"), let open = reason.lastIndex(of: "["), open > reason.startIndex,
+            reason[reason.index(before: open)] == " ", reason[open...].contains("@")
+        else { return reason }
+        return String(reason[..<reason.index(before: open)])
     }
 
     /// `alice(1001)` → `alice`.

@@ -138,6 +138,22 @@ struct SlurmScontrolTextTests {
         #expect(record["OS"]?.hasPrefix("Linux 6.18.44-fc-v669 #1 SMP") == true)
     }
 
+    static let drainResume: [(String, String, String)] = [
+        ("0-before", "mixed", ""), ("1-draining", "draining", "test"), ("2-drained", "drained", "test"),
+        ("3-resumed", "idle", ""), ("4-down", "down", "hw-fault"), ("5-resumed-from-down", "idle", ""),
+    ]
+
+    @Test("drain and resume: the state's status and the reason without who and when", arguments: drainResume)
+    func drainAndResume(step: String, status: String, reason: String) throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        for dialect in ["22.05.8-slurmdbd", "24.11.5-slurmdbd"] {
+            let text = try SlurmFixtures.text("\(dialect)/drain-resume/scontrol-show-node-\(step).txt")
+            let node = try #require(try SlurmDecoder.nodes(scontrolNodes: text).first)
+            #expect(node.state.sinfoName == status, "\(dialect) \(step)")
+            #expect(node.reason == reason, "\(dialect) \(step)")
+        }
+    }
+
     static let badNodes: [(String, String, SchedulerError.Code, Int, String)] = [
         ("no State", "NodeName=n1 CPUTot=2\n", .missingKey, 1, "State"),
         ("an unknown state", "NodeName=n1 State=IDLE\nNodeName=n2 State=SLEEPY\n", .unknownState, 2, "State"),
