@@ -146,12 +146,12 @@ public final class SlurmPoller: Sendable {
         metrics.gauge(
             "slurm_scrape_duration_seconds", help: "Time the last poll of Slurm's commands took.",
             value: (clock.now - started).seconds)
-        for (name, seconds) in round.durations {
+        for (name, seconds) in round.durationsByCommand {
             metrics.gauge(
                 "slurm_command_duration_seconds", help: "Time the Slurm command took in the last poll.",
                 labels: ["command": name], value: seconds)
         }
-        for (name, failed) in round.outcomes {
+        for (name, failed) in round.outcomesByCommand {
             metrics.gauge(
                 "slurm_command_success",
                 help: "1 when the Slurm command succeeded and its output was read in the last poll.",
@@ -225,6 +225,32 @@ private struct Round {
     init(runner: any SlurmCommandRunner, timeout: Duration) {
         self.runner = runner
         self.timeout = timeout
+    }
+
+    /// One outcome per command name (`sacct` runs twice on 22.05): failed when any run failed.
+    var outcomesByCommand: [(String, Bool)] {
+        var merged: [(String, Bool)] = []
+        for (name, failed) in outcomes {
+            if let index = merged.firstIndex(where: { $0.0 == name }) {
+                merged[index].1 = merged[index].1 || failed
+            } else {
+                merged.append((name, failed))
+            }
+        }
+        return merged
+    }
+
+    /// One duration per command name: the runs' sum.
+    var durationsByCommand: [(String, Double)] {
+        var merged: [(String, Double)] = []
+        for (name, seconds) in durations {
+            if let index = merged.firstIndex(where: { $0.0 == name }) {
+                merged[index].1 += seconds
+            } else {
+                merged.append((name, seconds))
+            }
+        }
+        return merged
     }
 
     mutating func run<Value>(

@@ -67,6 +67,11 @@ struct SlurmSacctTextTests {
         #expect(job.exitCode == SlurmExitCode(returnCode: 3))
         #expect(runner.commandsRun.contains(SlurmCommand.sacctText(since: "now-1hours").description))
         #expect(poll.issues.filter { $0.command.hasPrefix("sacct") }.isEmpty, "\(poll.issues)")
+        // sacct ran twice (JSON, then text) but is one series per health metric
+        for name in ["slurm_command_success", "slurm_command_duration_seconds"] {
+            let family = poll.metrics.families.first { $0.name == name }
+            #expect(family?.samples.filter { $0.labels == ["command": "sacct"] }.count == 1, "\(name)")
+        }
     }
 
     @Test("sacct text failing: the JSON's values are kept, an issue names the command")
@@ -81,6 +86,9 @@ struct SlurmSacctTextTests {
         #expect(issue.error.code == .missingKey)
         #expect(issue.error.keyPath == "ExitCode")
         #expect(issue.error.line == 1)
+        let success = poll.metrics.families.first { $0.name == "slurm_command_success" }?.samples
+            .filter { $0.labels == ["command": "sacct"] }
+        #expect(success?.map(\.value) == [0])
     }
 
     @Test("24.11's sacct --json is right: no sacct text runs")
