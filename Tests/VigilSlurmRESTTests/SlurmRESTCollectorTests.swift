@@ -203,6 +203,57 @@ struct SlurmRESTCollectorTests {
         }
     }
 
+    @Test("unreadable JSON from /nodes: an issue with its key path or position; the other endpoints still run")
+    func unreadableNodes() async throws {
+        guard let source = Self.fixtures("24.11.5-slurmdbd") else { return }
+        let directory = FileManager.default.temporaryDirectory.appending(path: "vigil-slurmrest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["restd-openapi-v3.json", "restd-v0.0.42-jobs.json", "restd-v0.0.42-diag.json"] {
+            try FileManager.default.copyItem(at: source.appending(path: name), to: directory.appending(path: name))
+        }
+        let nodes = try Self.read(source, "restd-v0.0.42-nodes.json")
+        try Data(nodes.prefix(nodes.count / 2)).write(to: directory.appending(path: "restd-v0.0.42-nodes.json"))
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
+            let collector = SlurmRESTCollector(client: client)
+            await collector.poll()
+            let issue = try #require(collector.issues.first)
+            #expect(collector.issues.count == 1)
+            #expect(issue.command == "slurmrestd /slurm/v0.0.42/nodes")
+            #expect(issue.error.code == .malformedJSON)
+            #expect(issue.error.line != nil)
+            let output = Self.collect(collector)
+            #expect(Self.value(output, "slurm_up") == 0)
+            #expect(Self.value(output, "slurm_data_stale") == 0)
+            #expect(Self.value(output, "slurm_rest_request_success", ["endpoint": "diag"]) == 1)
+            #expect(Self.value(output, "slurm_rest_errors_total", ["endpoint": "nodes"]) == 1)
+            #expect(collector.snapshot == nil)
+        }
+    }
+
+    @Test("a 404 after an upgrade forgets the version; the next poll discovers it again")
+    func rediscoversAfterNotFound() async throws {
+        guard let directory = Self.fixtures("24.11.5-slurmdbd") else { return }
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
+            let collector = SlurmRESTCollector(client: client)
+            await collector.poll()
+            #expect(client.currentVersion == "v0.0.42")
+            server.fail("/slurm/v0.0.42/jobs", status: 404)
+            await collector.poll()
+            #expect(client.currentVersion == nil)
+            #expect(collector.issues.first?.error.message.contains("404") == true)
+            server.fail("/slurm/v0.0.42/jobs", false)
+            await collector.poll()
+            #expect(client.currentVersion == "v0.0.42")
+            #expect(collector.issues.isEmpty)
+            #expect(server.requests.filter { $0 == "/openapi/v3" }.count == 2)
+        }
+    }
+
     @Test("diag failing costs only the scheduler metrics")
     func diagFailing() async throws {
         guard let directory = Self.fixtures("24.11.5-slurmdbd") else { return }

@@ -19,7 +19,7 @@ final class SlurmRESTTestServer: Sendable {
     struct State {
         var requests: [String] = []
         var delay: Duration?
-        var failing: Set<String> = []
+        var failing: [String: HTTPResponse.Status] = [:]
     }
 
     init(directory: URL, user: String, token: String, openAPI: Bool = true) {
@@ -32,11 +32,9 @@ final class SlurmRESTTestServer: Sendable {
     var requests: [String] { state.withLock { $0.requests } }
     /// Every answer waits this long first.
     func setDelay(_ delay: Duration?) { state.withLock { $0.delay = delay } }
-    /// Paths answered 500 (`/slurm/v0.0.42/diag`).
-    func fail(_ path: String, _ on: Bool = true) {
-        state.withLock { state in
-            if on { state.failing.insert(path) } else { state.failing.remove(path) }
-        }
+    /// Paths answered with an error status (`/slurm/v0.0.42/diag`, 500).
+    func fail(_ path: String, _ on: Bool = true, status: Int = 500) {
+        state.withLock { $0.failing[path] = on ? HTTPResponse.Status(code: status) : nil }
     }
 
     func respond(_ request: Request) async throws -> Response {
@@ -54,8 +52,8 @@ final class SlurmRESTTestServer: Sendable {
                 status: .unauthorized, headers: [.contentType: "text/plain"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
-        if state.withLock({ $0.failing.contains(path) }) {
-            return Response(status: .internalServerError, body: ResponseBody(byteBuffer: ByteBuffer(string: "boom")))
+        if let status = state.withLock({ $0.failing[path] }) {
+            return Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(string: "boom")))
         }
         let file: String
         if path == "/openapi/v3", openAPI {
