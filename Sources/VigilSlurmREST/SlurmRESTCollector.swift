@@ -37,6 +37,8 @@ public final class SlurmRESTCollector: Collector, Service {
         var outcomes: [(endpoint: String, failed: Bool, seconds: Double)] = []
         var errorTotals: [String: Double] = ["jobs": 0, "nodes": 0, "diag": 0]
         var issues: [SlurmPollIssue] = []
+        /// Whether ``issues`` are new since the last collection.
+        var unreportedIssues = false
     }
 
     /// - Parameters:
@@ -103,6 +105,7 @@ public final class SlurmRESTCollector: Collector, Service {
             state.durationSeconds = duration
             state.outcomes = outcomes
             state.issues = issues
+            state.unreportedIssues = true
             for outcome in outcomes where outcome.failed { state.errorTotals[outcome.endpoint, default: 0] += 1 }
             if let jobs, let nodes {
                 state.snapshot = SlurmSnapshot(jobs: jobs, nodes: nodes, scheduler: scheduler, time: time / 1000)
@@ -121,13 +124,17 @@ public final class SlurmRESTCollector: Collector, Service {
     public var snapshot: SlurmSnapshot? { state.withLock { $0.snapshot } }
 
     public func collect(into output: inout CollectorOutput) {
-        let state = self.state.withLock { $0 }
+        // A poll's issues go out with the first collection after it, not with every scrape until the next.
+        let state = self.state.withLock { state in
+            defer { state.unreportedIssues = false }
+            return state
+        }
         guard state.polls > 0 else { return }
         if let snapshot = state.snapshot {
             output.metrics.append(contentsOf: SlurmMetrics.metricSet(for: snapshot))
         }
         output.metrics.append(contentsOf: Self.health(state))
-        for issue in state.issues {
+        for issue in state.issues where state.unreportedIssues {
             output.report(issue.command, "\(issue.error.code.rawValue): \(issue.error)")
         }
     }

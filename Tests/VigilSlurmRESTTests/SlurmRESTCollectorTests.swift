@@ -200,6 +200,9 @@ struct SlurmRESTCollectorTests {
             let dataNames = Set(good.metrics.families.map(\.name)).filter { !$0.hasPrefix("slurm_rest_") }
             #expect(dataNames.isSubset(of: Set(stale.metrics.families.map(\.name))))
             #expect(stale.issues.count == 1)
+            // Said once per poll, not on every scrape until the next.
+            #expect(Self.collect(collector).issues.isEmpty)
+            #expect(Self.value(Self.collect(collector), "slurm_data_stale") == 1)
         }
     }
 
