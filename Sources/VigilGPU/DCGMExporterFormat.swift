@@ -12,11 +12,18 @@ public struct DCGMExporterFormat: Sendable {
     public var hostname: String
     /// `Hostname` (what every released dcgm-exporter emits) or `hostname`.
     public var hostnameLabel: String
+    /// Names the pod of a process in a Kubernetes pod (`pod_uid`), for the `namespace` and `pod` labels of
+    /// `vigil_gpu_job_info` and `vigil_gpu_process_info`; nil (the default) leaves them empty.
+    public var podLookup: PodLookup?
 
-    public init(counters: DCGMCounterList = .vigilDefaults, hostname: String, hostnameLabel: String = "Hostname") {
+    public init(
+        counters: DCGMCounterList = .vigilDefaults, hostname: String, hostnameLabel: String = "Hostname",
+        podLookup: PodLookup? = nil
+    ) {
         self.counters = counters
         self.hostname = hostname
         self.hostnameLabel = hostnameLabel
+        self.podLookup = podLookup
     }
 
     private var labelFields: [DCGMCounterList.Counter] { counters.counters.filter { $0.kind == .label } }
@@ -110,9 +117,23 @@ public struct DCGMExporterFormat: Sendable {
         var jobInfo = MetricFamily(
             name: "vigil_gpu_job_info", type: .gauge,
             help:
-                "A Slurm job (with its account and partition where known) or Kubernetes pod using a GPU, from its "
-                + "processes' cgroups; value is always 1. Join with `* on (gpu, Hostname) group_left (job_id, user)`.",
+                "A Slurm job (with its account and partition where known) or Kubernetes pod (with its namespace "
+                + "and name where known) using a GPU, from its processes' cgroups; value is always 1. Join with `* on (gpu, Hostname) group_left (job_id, user)`.",
             labelOrder: order)
+        // One lookup per pod and collection, however many processes and GPUs it has.
+        var pods: [String: PodName?] = [:]
+        func podLabels(_ uid: String?) -> [Label] {
+            var name: PodName?
+            if let uid, let podLookup {
+                if let known = pods[uid] {
+                    name = known
+                } else {
+                    name = podLookup(uid)
+                    pods[uid] = name
+                }
+            }
+            return [Label("namespace", name?.namespace ?? ""), Label("pod", name?.name ?? "")]
+        }
         for (index, reading) in readings.enumerated() {
             let base = Array(gpuLabels[index])
             lost.samples.append(
@@ -136,11 +157,12 @@ public struct DCGMExporterFormat: Sendable {
                     processMemory.samples.append(
                         MetricSample(name: processMemory.name, labels: Labels(base + [pid]), value: bytes))
                 }
-                let owner: [Label] = [
-                    pid, Label("process_name", process.name ?? ""), Label("user", process.user ?? ""),
-                    Label("job_id", process.slurmJobID ?? ""), Label("container_id", process.containerID ?? ""),
-                    Label("pod_uid", process.kubernetesPodUID ?? ""),
-                ]
+                let owner: [Label] =
+                    [
+                        pid, Label("process_name", process.name ?? ""), Label("user", process.user ?? ""),
+                        Label("job_id", process.slurmJobID ?? ""), Label("container_id", process.containerID ?? ""),
+                        Label("pod_uid", process.kubernetesPodUID ?? ""),
+                    ] + podLabels(process.kubernetesPodUID)
                 processInfo.samples.append(MetricSample(name: processInfo.name, labels: Labels(base + owner), value: 1))
             }
             // One series per job (or pod) on the GPU, however many processes it runs there.
@@ -153,7 +175,7 @@ public struct DCGMExporterFormat: Sendable {
                         Label("job_id", process.slurmJobID ?? ""), Label("user", process.user ?? ""),
                         Label("account", process.slurmAccount ?? ""), Label("partition", process.slurmPartition ?? ""),
                         Label("pod_uid", process.kubernetesPodUID ?? ""),
-                    ])
+                    ] + podLabels(process.kubernetesPodUID))
             }
             for key in jobs.keys.sorted() {
                 jobInfo.samples.append(MetricSample(name: jobInfo.name, labels: jobs[key]!, value: 1))
