@@ -40,8 +40,10 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A job as `vigil_gpu_job_info` shows it: who ran it, on which GPUs, from the first to the last sample.
 public struct JobAllocation: Sendable, Hashable, Codable {
-    /// Slurm job id (the `job_id` label).
+    /// Slurm job id (the `job_id` label), or for a Kubernetes pod `namespace/pod` (the pod's UID when the
+    /// agent could not name it).
     public var id: String
+    /// The Slurm user; a pod's namespace.
     public var user: String
     /// The `account` label when the source sets it (Slurm account), else nil.
     public var account: String?
@@ -54,10 +56,13 @@ public struct JobAllocation: Sendable, Hashable, Codable {
     /// Timestamp of the last info sample in the range.
     public var lastSampleMs: Int64
     public var state: JobState
+    /// The pod's UID when the job is a Kubernetes pod (the latest seen, if a pod of that name was recreated);
+    /// nil for a Slurm job.
+    public var podUID: String?
 
     public init(
         id: String, user: String, account: String? = nil, partition: String? = nil, gpus: [JobGPU],
-        firstSampleMs: Int64, lastSampleMs: Int64, state: JobState
+        firstSampleMs: Int64, lastSampleMs: Int64, state: JobState, podUID: String? = nil
     ) {
         self.id = id
         self.user = user
@@ -67,7 +72,11 @@ public struct JobAllocation: Sendable, Hashable, Codable {
         self.firstSampleMs = firstSampleMs
         self.lastSampleMs = lastSampleMs
         self.state = state
+        self.podUID = podUID
     }
+
+    /// Whether the job is a Kubernetes pod rather than a Slurm job.
+    public var isPod: Bool { podUID != nil }
 
     /// The nodes the job ran on, sorted.
     public var hostnames: [String] { Array(Set(gpus.map(\.hostname))).sorted() }

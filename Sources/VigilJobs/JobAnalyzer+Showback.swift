@@ -61,16 +61,17 @@ extension JobAnalyzer {
         if let stepMs, stepMs <= 0 { throw JobsError(.badRequest, "the step must be positive", key: "step") }
         let step = stepMs ?? max(60_000, ((end - start) / 1440 + 999) / 1000 * 1000)
         let label = grouping.rawValue
-        let info = "\(Self.infoMetric){job_id!=\"\"}"
+        let info = Self.jobInfo()
         let allocated = try range(
-            "count by (\(label)) (max by (Hostname, gpu, job_id, \(label)) (\(info)))", start: start, end: end,
+            "count by (\(label)) (max by (Hostname, gpu, job_id, \(label)) \(info))", start: start, end: end,
             step: step, on: storage, key: "showback")
         let used = try range(
             "sum by (\(label)) (DCGM_FI_DEV_GPU_UTIL * on(Hostname, gpu) group_left(\(label)) "
-                + "max by (Hostname, gpu, \(label)) (\(info))) / 100", start: start, end: end, step: step,
+                + "max by (Hostname, gpu, \(label)) \(info)) / 100", start: start, end: end, step: step,
             on: storage, key: "showback")
         let jobs = try vector(
-            "count by (\(label), job_id) (last_over_time(\(info)[\(end - start + 1)ms]))", at: end, on: storage,
+            "count by (\(label), job_id) \(Self.jobInfo { "last_over_time(\($0)[\(end - start + 1)ms])" })", at: end,
+            on: storage,
             key: "showback")
         var rows: [String: ShowbackRow] = [:]
         func hours(_ samples: [Sample]) -> Double {
@@ -100,7 +101,7 @@ extension JobAnalyzer {
     {
         let query =
             "avg_over_time(DCGM_FI_DEV_GPU_UTIL[\(max(1, windowMs))ms]) * on(Hostname, gpu) group_left(job_id, user) "
-            + "max by (Hostname, gpu, job_id, user) (\(Self.infoMetric){job_id!=\"\"}) "
+            + "max by (Hostname, gpu, job_id, user) \(Self.jobInfo()) "
             + "< \(thresholds.idleUtilizationPercent)"
         return try vector(query, at: time, on: storage, key: "idle GPUs").map { sample in
             IdleAllocatedGPU(

@@ -34,7 +34,9 @@ public struct JobAnalyzer: Sendable {
     /// The jobs that held a GPU in `[start, end]` (ms), newest first. A job is running when its info
     /// series is still current at `end` (PromQL's lookback and staleness decide).
     public func jobs(start: Int64, end: Int64, on storage: any Queryable) throws(JobsError) -> [JobAllocation] {
-        try allocations(selector: "job_id!=\"\"", start: start, end: end, on: storage)
+        let slurm = try allocations(selector: Self.slurmSelector, start: start, end: end, on: storage)
+        let pods = try allocations(selector: Self.podSelector, start: start, end: end, on: storage)
+        return (slurm + pods).sorted { ($0.firstSampleMs, $0.id) > ($1.firstSampleMs, $1.id) }
     }
 
     /// The job `id` as it shows in `[start, end]`; ``JobsError/Code/notFound`` when it held no GPU then.
@@ -42,14 +44,16 @@ public struct JobAnalyzer: Sendable {
         -> JobAllocation
     {
         guard !id.isEmpty else { throw JobsError(.badRequest, "the job id is empty", key: "id") }
-        let found = try allocations(
-            selector: "job_id=\"\(escapeLabelValue(id))\"", start: start, end: end, on: storage)
-        guard let job = found.first else {
+        var found: JobAllocation?
+        for selector in Self.selectors(forID: id) where found == nil {
+            found = try allocations(selector: selector, start: start, end: end, on: storage).first
+        }
+        guard let job = found else {
             throw JobsError(
                 .notFound,
                 "no job with this id held a GPU between \(Self.iso(start)) and \(Self.iso(end)) "
-                    + "(vigil_gpu_job_info has no series with job_id=\"\(id)\"); check the id, or widen the range "
-                    + "if the job ran earlier",
+                    + "(vigil_gpu_job_info has no series with job_id=\"\(id)\", nor a pod of that namespace/name "
+                    + "or UID); check the id, or widen the range if the job ran earlier",
                 key: "job \(id)")
         }
         return job
@@ -64,30 +68,32 @@ public struct JobAnalyzer: Sendable {
         let window = end - start + 1
         let raw = try matrix("\(Self.infoMetric){\(selector)}[\(window)ms]", at: end, on: storage, key: "jobs")
         let current = try vector("\(Self.infoMetric){\(selector)}", at: end, on: storage, key: "jobs")
-        let running = Set(current.compactMap { $0.labels["job_id"] })
+        let running = Set(current.compactMap { Self.identity(of: $0.labels)?.id })
         var byID: [String: JobAllocation] = [:]
         for series in raw {
-            guard let id = series.labels["job_id"], !id.isEmpty, let first = series.samples.first,
+            guard let identity = Self.identity(of: series.labels), let first = series.samples.first,
                 let last = series.samples.last
             else { continue }
+            let id = identity.id
             let gpu = JobGPU(
                 hostname: series.labels["Hostname"] ?? series.labels["hostname"] ?? "",
                 gpu: series.labels["gpu"] ?? "", uuid: series.labels["UUID"] ?? "")
-            let account = series.labels["account"].flatMap { $0.isEmpty ? nil : $0 }
-            let partition = series.labels["partition"].flatMap { $0.isEmpty ? nil : $0 }
+            let account = identity.account
+            let partition = identity.partition
             if var job = byID[id] {
+                if let uid = identity.podUID, last.timestamp >= job.lastSampleMs { job.podUID = uid }
                 if !job.gpus.contains(gpu) { job.gpus.append(gpu) }
                 job.firstSampleMs = min(job.firstSampleMs, first.timestamp)
                 job.lastSampleMs = max(job.lastSampleMs, last.timestamp)
                 job.account = job.account ?? account
                 job.partition = job.partition ?? partition
-                if job.user.isEmpty { job.user = series.labels["user"] ?? "" }
+                if job.user.isEmpty { job.user = identity.user }
                 byID[id] = job
             } else {
                 byID[id] = JobAllocation(
-                    id: id, user: series.labels["user"] ?? "", account: account, partition: partition, gpus: [gpu],
+                    id: id, user: identity.user, account: account, partition: partition, gpus: [gpu],
                     firstSampleMs: first.timestamp, lastSampleMs: last.timestamp,
-                    state: running.contains(id) ? .running : .finished)
+                    state: running.contains(id) ? .running : .finished, podUID: identity.podUID)
             }
         }
         return byID.values.map { job in

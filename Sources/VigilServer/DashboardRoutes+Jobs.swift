@@ -12,7 +12,7 @@ extension DashboardRoutes {
         let jobs = JobsAPI(api: api, store: store)
         router.get("/ui/jobs") { request, _ in await dashboard.jobsResponse(request, jobs: jobs) }
         router.get("/ui/jobs/{id}") { request, context in
-            await dashboard.jobResponse(request, id: context.parameters.get("id") ?? "", jobs: jobs)
+            await dashboard.jobResponse(request, id: JobsAPI.decodedID(context.parameters.get("id") ?? ""), jobs: jobs)
         }
     }
 

@@ -46,7 +46,8 @@ public struct JobsAPI: Sendable {
             }
         }
         router.get("/api/v1/jobs/{id}") { request, context in
-            let id = context.parameters.get("id") ?? ""
+            // A pod's id (`namespace/pod`) arrives with its `/` percent-encoded, which the router leaves as is.
+            let id = Self.decodedID(context.parameters.get("id") ?? "")
             return try await jobs.api.respond(request, context) { form, output in
                 let report = try await jobs.report(id: id, form)
                 try Self.write(report, to: &output)
@@ -109,6 +110,10 @@ public struct JobsAPI: Sendable {
         return Array(reports.prefix(limit))
     }
 
+    /// A job id from a path segment, percent-decoded (`ml-team%2Ftrainer-0` → `ml-team/trainer-0`); the
+    /// segment as is when it is not valid percent-encoding.
+    static func decodedID(_ segment: String) -> String { segment.removingPercentEncoding ?? segment }
+
     func report(id: String, _ form: FormValues) async throws(APIError) -> JobReport {
         let (start, end) = try range(form)
         let analyzer = analyzer
@@ -135,7 +140,8 @@ public struct JobsAPI: Sendable {
             }
             throw APIError(
                 .notFound,
-                "job \(GoQuote.quote(id)) not found: no GPU series has job_id=\(GoQuote.quote(id)) between "
+                "job \(GoQuote.quote(id)) not found: no GPU series has job_id=\(GoQuote.quote(id)) (nor is it a pod's "
+                    + "namespace/name or UID) between "
                     + "\(RFC3339.format(start)) and \(RFC3339.format(end))"
                     + (store == nil ? "" : " and meta.sqlite has no summary of it")
                     + "; check the id (GET /api/v1/jobs lists recent jobs) or pass an earlier start")
