@@ -71,22 +71,27 @@ public final class SlurmRESTClient: Sendable {
 
     /// The whole body of `GET path`, or the error its status stands for.
     public func get(_ path: String) async throws(SchedulerError) -> [UInt8] {
+        let (status, body) = try await fetch(path)
+        guard status == .ok else { throw statusError(status, body: body, path: path) }
+        return body
+    }
+
+    /// `GET path`'s status and body; throws only when no answer came (connection, timeout, token file).
+    func fetch(_ path: String) async throws(SchedulerError) -> (HTTPResponseStatus, [UInt8]) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "vigil")
         request.headers.add(name: "X-SLURM-USER-NAME", value: user)
         request.headers.add(name: "X-SLURM-USER-TOKEN", value: try token.current())
         let deadline = NIODeadline.now() + .nanoseconds(timeout.nanosecondCount)
-        let response: HTTPClientResponse
-        let buffer: ByteBuffer
         do {
-            response = try await http.execute(request, deadline: deadline)
-            buffer = try await response.body.collect(upTo: maxResponseBytes)
+            let response = try await http.execute(request, deadline: deadline)
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            return (response.status, Array(buffer.readableBytesView))
         } catch {
             let reason =
                 if let error = error as? HTTPClientError,
-                    error == .deadlineExceeded || error == .readTimeout
-                        || error == .connectTimeout
+                    error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
                 {
                     "no answer within \(timeout) (--slurm-timeout)"
                 } else {
@@ -94,9 +99,6 @@ public final class SlurmRESTClient: Sendable {
                 }
             throw SchedulerError(.requestFailed, "GET \(baseURL)\(path): \(reason)")
         }
-        let body = Array(buffer.readableBytesView)
-        guard response.status == .ok else { throw statusError(response.status, body: body, path: path) }
-        return body
     }
 
     func statusError(_ status: HTTPResponseStatus, body: [UInt8], path: String) -> SchedulerError {
@@ -117,30 +119,31 @@ public final class SlurmRESTClient: Sendable {
         }
     }
 
-    /// The newest known version `/openapi/v3` lists, else the first whose `diag` answers.
+    /// The newest known version `/openapi/v3` lists, else the first whose `diag` answers. No answer at
+    /// all (connection refused, timeout) and a refused token end the search with their own error.
     private func discover() async throws(SchedulerError) -> String {
         var tried: [String] = []
-        do {
-            let spec = String(decoding: try await get("/openapi/v3"), as: UTF8.self)
-            let compact = spec.replacingOccurrences(of: "\\/", with: "/")
+        let (status, body) = try await fetch("/openapi/v3")
+        if status == .ok {
+            let spec = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
             // 22.05 lists `/slurm/v0.0.38/jobs`, 24.x `/slurm/v0.0.42/jobs/`; slurmrestd answers both forms.
             for version in Self.knownVersions
-            where compact.contains("\"/slurm/\(version)/jobs\"") || compact.contains("\"/slurm/\(version)/jobs/\"") {
+            where spec.contains("\"/slurm/\(version)/jobs\"") || spec.contains("\"/slurm/\(version)/jobs/\"") {
                 return version
             }
-            tried.append("/openapi/v3 lists none")
-        } catch {
+            tried.append("/openapi/v3 (lists none of them)")
+        } else {
+            let error = statusError(status, body: body, path: "/openapi/v3")
             if error.code == .unauthorized { throw error }
-            tried.append("/openapi/v3: \(error.message)")
+            tried.append("/openapi/v3 (\(status.code))")
         }
         for version in Self.knownVersions {
-            do {
-                _ = try await get("/slurm/\(version)/diag")
-                return version
-            } catch {
-                if error.code == .unauthorized { throw error }
-                tried.append(version)
-            }
+            let path = "/slurm/\(version)/diag"
+            let (status, body) = try await fetch(path)
+            if status == .ok { return version }
+            let error = statusError(status, body: body, path: path)
+            if error.code == .unauthorized { throw error }
+            tried.append("\(path) (\(status.code))")
         }
         throw SchedulerError(
             .unsupportedDocument,

@@ -174,6 +174,26 @@ struct SlurmRESTCollectorTests {
         #expect(SlurmRESTToken.resolve(file: nil, environment: [:]) == nil)
     }
 
+    @Test("no server, or no token file: that error, not a version search")
+    func noServerNoToken() async throws {
+        // Port 1 on the loopback: nothing listens; AsyncHTTPClient retries a refused connection until the
+        // deadline, so a short one.
+        let down = SlurmRESTCollector(
+            client: SlurmRESTClient(
+                baseURL: "http://127.0.0.1:1", user: "a", token: .value("t"), timeout: .milliseconds(300)))
+        await down.poll()
+        #expect(down.issues.map(\.error.code) == [.requestFailed])
+        #expect(down.issues.first?.command == "slurmrestd jobs")
+        #expect(down.issues.first?.error.message.contains("GET http://127.0.0.1:1/openapi/v3") == true)
+        #expect(Self.value(Self.collect(down), "slurm_up") == 0)
+
+        let noToken = SlurmRESTCollector(
+            client: SlurmRESTClient(baseURL: "http://127.0.0.1:1", user: "a", token: .file("/nonexistent/jwt")))
+        await noToken.poll()
+        #expect(noToken.issues.map(\.error.code) == [.badConfiguration])
+        #expect(noToken.issues.first?.error.message.contains("/nonexistent/jwt") == true)
+    }
+
     @Test("a hung slurmrestd: the timeout is named; the last good data stays, marked stale")
     func timeoutKeepsStaleData() async throws {
         guard let directory = Self.fixtures("22.05.8-slurmdbd") else { return }
