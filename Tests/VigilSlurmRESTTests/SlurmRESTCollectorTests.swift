@@ -36,7 +36,24 @@ struct SlurmRESTCollectorTests {
         output.metrics.families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value
     }
 
-    static let releases: [(String, String)] = [("22.05.8-slurmdbd", "v0.0.38"), ("24.11.5-slurmdbd", "v0.0.42")]
+    static let releases: [(String, String)] = [
+        ("22.05.8-nodbd", "v0.0.38"), ("22.05.8-slurmdbd", "v0.0.38"), ("24.11.5-slurmdbd", "v0.0.42"),
+    ]
+
+    @Test(
+        "every captured slurmrestd jobs, nodes and diag response decodes",
+        arguments: [
+            "22.05.8-nodbd/restd-v0.0.38", "22.05.8-slurmdbd/restd-v0.0.38", "24.11.5-slurmdbd/restd-v0.0.40",
+            "24.11.5-slurmdbd/restd-v0.0.42",
+        ])
+    func everyCaptureDecodes(prefix: String) throws {
+        let parts = prefix.split(separator: "/").map(String.init)
+        guard let directory = Self.fixtures(parts[0]) else { return }
+        #expect(try !SlurmDecoder.jobs(try Self.read(directory, parts[1] + "-jobs.json")).isEmpty)
+        #expect(try !SlurmDecoder.nodes(try Self.read(directory, parts[1] + "-nodes.json")).isEmpty)
+        let stats = try SlurmDecoder.schedulerStats(try Self.read(directory, parts[1] + "-diag.json"))
+        #expect(stats.jobsSubmitted != nil)
+    }
 
     @Test("the newest version /openapi/v3 lists; metrics equal SlurmMetrics of the same responses", arguments: releases)
     func pollsAndMatchesTheCommandPath(release: String, version: String) async throws {
