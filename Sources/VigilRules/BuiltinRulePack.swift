@@ -395,6 +395,15 @@ public enum BuiltinRulePack {
                   summary: "Job {{ $labels.job_id }} of {{ $labels.user }} holds GPU {{ $labels.gpu }} on {{ $labels.Hostname }} without using it"
                   description: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is allocated to Slurm job {{ $labels.job_id }} (user {{ $labels.user }}, account {{ $labels.account }}, partition {{ $labels.partition }}) and has stayed at or below 5% utilisation for more than 30 minutes ({{ $value | humanize }}% at most in the last 5): paid for and not used, while other jobs may wait."
                   runbook: "Look at the job (vigil jobs report {{ $labels.job_id }}; scontrol show job {{ $labels.job_id }}): if only some of its GPUs work, ask its user to request fewer; end an idle notebook or a hung job (scancel) or give such jobs a shorter time limit."
+              - alert: KubePodGPUAllocatedButIdle
+                expr: group by (Hostname, gpu, namespace, pod) (vigil_gpu_job_info{job_id="", pod!=""}) * on (Hostname, gpu) group_left () max by (Hostname, gpu) (max_over_time(DCGM_FI_DEV_GPU_UTIL[5m]) <= 5)
+                for: 30m
+                labels:
+                  severity: ticket
+                annotations:
+                  summary: "Pod {{ $labels.namespace }}/{{ $labels.pod }} holds GPU {{ $labels.gpu }} on {{ $labels.Hostname }} without using it"
+                  description: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is held by Kubernetes pod {{ $labels.namespace }}/{{ $labels.pod }} and has stayed at or below 5% utilisation for more than 30 minutes ({{ $value | humanize }}% at most in the last 5): an nvidia.com/gpu that no other pod can be scheduled on."
+                  runbook: "Look at the pod (vigil jobs report {{ $labels.namespace }}/{{ $labels.pod }}; kubectl -n {{ $labels.namespace }} describe pod {{ $labels.pod }}): scale an idle inference deployment down, lower its nvidia.com/gpu request, or share the GPU (MIG, time-slicing)."
               - alert: SlurmQueueGrowingWhileGPUsIdle
                 expr: (sum by (partition) (slurm_partition_jobs_pending) > 0 and sum by (partition) (delta(slurm_partition_jobs_pending[30m])) > 0) and on () (sum(slurm_gpus_idle) / sum(slurm_gpus_total) > 0.1)
                 for: 15m

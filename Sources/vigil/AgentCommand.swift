@@ -101,11 +101,31 @@ struct AgentCommand: AsyncParsableCommand {
         var enabled = Set(hostCollectors.map(Self.names) ?? HostCollectors.allNames)
         enabled.subtract(disabledCollectors)
         var extra: [any Collector] = []
+        // The Kubernetes pod cache names the pods of GPU processes (namespace and pod on vigil_gpu_job_info).
+        var podLookup: PodLookup?
+        var services: [any Service] = []
+        if kubernetes.kubernetes {
+            do {
+                let collector = try KubernetesCollector(
+                    kubeconfig: kubernetes.resolvedKubeconfig, context: kubernetes.context,
+                    nodeName: kubernetes.nodeName)
+                extra.append(collector)
+                services.append(collector)
+                let pods = collector.podLookup
+                podLookup = { uid in pods(uid).map { PodName(namespace: $0.namespace, name: $0.name) } }
+                logger.info(
+                    "Kubernetes collection on", metadata: ["server": "\(collector.pods.client.connection.server)"])
+            } catch {
+                printError("vigil agent: --kubernetes: \(error)")
+                throw ExitCode.failure
+            }
+        }
         do {
             if let backend = try gpu.makeBackend(logger: logger) {
                 let format = DCGMExporterFormat(
                     counters: try counterList(logger: logger), hostname: GPUOptions.hostname,
-                    hostnameLabel: hostnameLabel)
+                    hostnameLabel: hostnameLabel,
+                    podLookup: podLookup)
                 extra.append(GPUCollector(backend: backend, format: format))
                 logger.info("GPU backend", metadata: ["backend": "\(backend.name)"])
             } else {
@@ -118,21 +138,6 @@ struct AgentCommand: AsyncParsableCommand {
         if slurm.slurm {
             extra.append(SlurmCollector(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow))
             logger.info("Slurm collection on", metadata: ["command_timeout": "\(slurm.timeout)"])
-        }
-        var services: [any Service] = []
-        if kubernetes.kubernetes {
-            do {
-                let collector = try KubernetesCollector(
-                    kubeconfig: kubernetes.resolvedKubeconfig, context: kubernetes.context,
-                    nodeName: kubernetes.nodeName)
-                extra.append(collector)
-                services.append(collector)
-                logger.info(
-                    "Kubernetes collection on", metadata: ["server": "\(collector.pods.client.connection.server)"])
-            } catch {
-                printError("vigil agent: --kubernetes: \(error)")
-                throw ExitCode.failure
-            }
         }
         let configuration = AgentConfiguration(
             host: listen.host, port: listen.port, collectors: enabled,
