@@ -116,7 +116,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilStorage", "VigilTSDB", "VigilPromQL", "VigilExposition", "VigilConfig",
                 "VigilScrape", "VigilRemote", "VigilAgent", "VigilCollectors", "VigilGPU", "VigilRules", "VigilAlerting",
-                "VigilReceivers", "VigilMeta", "VigilUI", "VigilScheduler", "VigilJobs", "VigilKubernetes",
+                "VigilReceivers", "VigilMeta", "VigilUI", "VigilScheduler", "VigilJobs", "VigilKubernetes", "VigilSlurmREST",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,6 +154,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        // slurmrestd client (AsyncHTTPClient, JWT headers, API version discovery) and SlurmRESTCollector.
+        .target(
+            name: "VigilSlurmREST",
+            dependencies: [
+                "VigilModel", "VigilScheduler", "VigilCollectors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Kubernetes list+watch of pods and nodes (AsyncHTTPClient), the KubernetesCollector service.
         .target(
             name: "VigilKubernetes",
@@ -196,7 +208,7 @@ let package = Package(
                 "VigilAgent", "VigilBenchmarks", "VigilCollectors", "VigilEncoding", "VigilExposition", "VigilGPU",
                 "VigilLogging", "VigilModel", "VigilPromQL", "VigilStorage", "VigilTSDB", "VigilConfig",
                 "VigilScrape", "VigilRemote", "VigilServer", "VigilRules", "VigilScheduler", "VigilJobs",
-                "VigilKubernetes",
+                "VigilKubernetes", "VigilSlurmREST",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -272,6 +284,15 @@ let package = Package(
             dependencies: ["VigilJobs", "VigilModel", "VigilStorage", "VigilPromQL", "VigilGPU", "VigilMeta"],
             swiftSettings: swiftSettings),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilSlurmRESTTests",
+            dependencies: [
+                "VigilSlurmREST", "VigilCollectors", "VigilScheduler", "VigilModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilKubernetesTests",
             dependencies: [

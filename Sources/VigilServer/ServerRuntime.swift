@@ -17,6 +17,7 @@ import VigilReceivers
 import VigilRemote
 import VigilRules
 import VigilScrape
+import VigilSlurmREST
 import VigilStorage
 import VigilTSDB
 
@@ -79,10 +80,15 @@ public struct SlurmCollectionOptions: Sendable {
     public var timeout: Duration
     /// `sacct --starttime` (Slurm's syntax); nil runs no `sacct`.
     public var sacctWindow: String?
+    /// `--slurm-restd`: read slurmrestd with this client instead of running the commands.
+    public var restClient: SlurmRESTClient?
 
-    public init(timeout: Duration = .seconds(5), sacctWindow: String? = "now-1hours") {
+    public init(
+        timeout: Duration = .seconds(5), sacctWindow: String? = "now-1hours", restClient: SlurmRESTClient? = nil
+    ) {
         self.timeout = timeout
         self.sacctWindow = sacctWindow
+        self.restClient = restClient
     }
 }
 
@@ -177,8 +183,9 @@ public enum ServerRuntime {
             try await registerLocalAgent(
                 config: config, listen: options.listen, on: scrapes, ownMetrics: ownMetrics, logger: logger)
         }
+        var slurmREST: SlurmRESTCollector?
         if let slurm = options.slurm {
-            await registerSlurm(slurm, config: config, on: scrapes, logger: logger)
+            slurmREST = await registerSlurm(slurm, config: config, on: scrapes, logger: logger)
         }
         var kubernetes: KubernetesCollector?
         if let watch = options.kubernetes {
@@ -276,6 +283,7 @@ public enum ServerRuntime {
         if let forwarder { services.append(forwarder) }
         services.append(AlertDispatcherService(dispatcher: dispatcher))
         if let kubernetes { services.append(kubernetes) }
+        if let slurmREST { services.append(slurmREST) }
         services.append(scrapes)
         services.append(rules)
         services.append(HangupReloadService(reload: reload, logger: logger))
@@ -350,11 +358,23 @@ extension ServerRuntime {
     /// local agent's interval; it runs with or without the local agent.
     static func registerSlurm(
         _ options: SlurmCollectionOptions, config: VigilConfiguration, on scrapes: ScrapeManager, logger: Logger
-    ) async {
+    ) async -> SlurmRESTCollector? {
+        let interval = config.localAgent.scrapeInterval
+        if let client = options.restClient {
+            let collector = SlurmRESTCollector(client: client, interval: interval)
+            let registry = CollectorRegistry(collectors: [collector], logger: logger.with(component: "slurm"))
+            await scrapes.register(
+                LocalAgentSource(registry: registry, paths: HostPaths()),
+                labels: ["__address__": ProcessInfo.processInfo.hostName],
+                config: ScrapeConfig(
+                    jobName: slurmJob, scrapeInterval: interval,
+                    scrapeTimeout: min(config.global.scrapeTimeout, interval)))
+            logger.info("Slurm collection on", metadata: ["job": "\(slurmJob)", "slurmrestd": "\(client.baseURL)"])
+            return collector
+        }
         let registry = CollectorRegistry(
             collectors: [SlurmCollector(timeout: options.timeout, sacctWindow: options.sacctWindow)],
             logger: logger.with(component: "slurm"))
-        let interval = config.localAgent.scrapeInterval
         // A round runs up to four commands, each limited to options.timeout.
         let timeout = min(max(config.global.scrapeTimeout, options.timeout * 4), interval)
         await scrapes.register(
@@ -362,6 +382,7 @@ extension ServerRuntime {
             labels: ["__address__": ProcessInfo.processInfo.hostName],
             config: ScrapeConfig(jobName: slurmJob, scrapeInterval: interval, scrapeTimeout: timeout))
         logger.info("Slurm collection on", metadata: ["job": "\(slurmJob)", "command_timeout": "\(options.timeout)"])
+        return nil
     }
 }
 

@@ -9,6 +9,7 @@ import VigilCollectors
 import VigilGPU
 import VigilKubernetes
 import VigilModel
+import VigilSlurmREST
 
 #if canImport(Glibc)
     import Glibc
@@ -33,6 +34,7 @@ struct AgentCommand: AsyncParsableCommand {
               vigil agent --collectors /etc/dcgm-exporter/default-counters.csv --hostname-label hostname
               vigil agent --procfs /host/proc --sysfs /host/sys --rootfs /host   (in a container)
               vigil agent --slurm                 plus Slurm's queue, nodes and scheduler (squeue, sinfo, sacct, sdiag)
+              vigil agent --slurm-restd http://slurmctld:6820 --slurm-jwt-file /etc/vigil/slurm.jwt   the same from slurmrestd
               vigil agent --kubernetes --kubernetes-node "$NODE_NAME"   plus this node and its pods (service account)
             """
     )
@@ -104,6 +106,16 @@ struct AgentCommand: AsyncParsableCommand {
         // The Kubernetes pod cache names the pods of GPU processes (namespace and pod on vigil_gpu_job_info).
         var podLookup: PodLookup?
         var services: [any Service] = []
+        if let restd = slurm.restd,
+            let token = SlurmRESTToken.resolve(file: slurm.jwtFile, environment: ProcessInfo.processInfo.environment)
+        {
+            let collector = SlurmRESTCollector(
+                client: SlurmRESTClient(baseURL: restd, user: slurm.resolvedUser, token: token, timeout: slurm.timeout),
+                interval: .seconds(15))
+            extra.append(collector)
+            services.append(collector)
+            logger.info("Slurm collection on", metadata: ["slurmrestd": "\(restd)", "user": "\(slurm.resolvedUser)"])
+        }
         if kubernetes.kubernetes {
             do {
                 let collector = try KubernetesCollector(

@@ -4,6 +4,7 @@ import Logging
 import VigilConfig
 import VigilModel
 import VigilServer
+import VigilSlurmREST
 
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -94,6 +95,7 @@ struct ServerCommand: AsyncParsableCommand {
         if let externalURL { flags["external-url"] = externalURL }
         flags["no-builtin-rules"] = String(noBuiltinRules)
         flags["slurm"] = String(slurm.slurm)
+        if let restd = slurm.restd { flags["slurm-restd"] = restd }
         flags["kubernetes"] = String(kubernetes.kubernetes)
         if let path = kubernetes.kubeconfigPath { flags["kubeconfig"] = path }
         let options = ServerOptions(
@@ -102,8 +104,16 @@ struct ServerCommand: AsyncParsableCommand {
             demoNodes: demo ? demoNodes : nil, localAgent: !noLocalAgent, adminAPI: enableAdminAPI,
             alertmanagerConfigPath: alertmanagerConfig, builtinRules: !noBuiltinRules, externalURL: externalURL,
             flags: flags,
-            slurm: slurm.slurm
-                ? SlurmCollectionOptions(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow) : nil,
+            slurm: slurm.slurm || slurm.restd != nil
+                ? SlurmCollectionOptions(
+                    timeout: slurm.timeout, sacctWindow: slurm.sacctWindow,
+                    restClient: slurm.restd.flatMap { restd in
+                        SlurmRESTToken.resolve(file: slurm.jwtFile, environment: ProcessInfo.processInfo.environment)
+                            .map {
+                                SlurmRESTClient(
+                                    baseURL: restd, user: slurm.resolvedUser, token: $0, timeout: slurm.timeout)
+                            }
+                    }) : nil,
             kubernetes: kubernetes.kubernetes
                 ? KubernetesCollectionOptions(
                     kubeconfig: kubernetes.resolvedKubeconfig, context: kubernetes.context,
