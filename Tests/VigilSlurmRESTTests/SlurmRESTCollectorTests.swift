@@ -216,14 +216,15 @@ struct SlurmRESTCollectorTests {
         guard let directory = Self.fixtures("22.05.8-slurmdbd") else { return }
         let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
         try await server.serve { url in
+            // A timeout long enough for a loaded CI machine to answer the good poll, well short of the delay.
             let client = SlurmRESTClient(
-                baseURL: url, user: Self.user, token: .value(Self.token), timeout: .milliseconds(300))
+                baseURL: url, user: Self.user, token: .value(Self.token), timeout: .seconds(2))
             let collector = SlurmRESTCollector(client: client, now: { 1_700_000_000_000 })
             await collector.poll()
             let good = Self.collect(collector)
             #expect(Self.value(good, "slurm_up") == 1)
 
-            server.setDelay(.seconds(5))
+            server.setDelay(.seconds(8))
             await collector.poll()
             let stale = Self.collect(collector)
             let issue = try #require(collector.issues.first)
