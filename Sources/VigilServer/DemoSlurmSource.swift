@@ -23,8 +23,22 @@ public struct DemoSlurmSource: Sendable {
         cluster.schedulerSnapshot().map(SlurmSnapshot.init(simulated:))
     }
 
-    /// The `slurm_*` families now (none without a controller).
+    /// The GPUs each running job holds, as `scontrol -d show job` reports them (GRES indices per node).
+    public func allocations() -> [SlurmJobAllocation] {
+        guard let snapshot = cluster.schedulerSnapshot() else { return [] }
+        return snapshot.jobs.compactMap { job in
+            guard case .running = job.state, !job.gpuIndexes.isEmpty else { return nil }
+            return SlurmJobAllocation(
+                jobID: String(job.id), user: job.user, account: job.account, partition: job.partition,
+                node: job.nodeName, gpuIndices: job.gpuIndexes.sorted())
+        }
+    }
+
+    /// The `slurm_*` families now, `slurm_job_gpu_info` included (none without a controller).
     public func families() -> [MetricFamily] {
-        snapshot().map { SlurmMetrics.metricSet(for: $0).families } ?? []
+        guard let snapshot = snapshot() else { return [] }
+        var metrics = SlurmMetrics.metricSet(for: snapshot)
+        SlurmMetrics.appendGPUInfo(allocations(), to: &metrics)
+        return metrics.families
     }
 }

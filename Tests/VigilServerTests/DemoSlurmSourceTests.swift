@@ -53,6 +53,36 @@ import VigilServer
         #expect(DemoSlurmSource(cluster: cluster).snapshot() == nil)
     }
 
+    /// `slurm_job_gpu_info` (what `scontrol -d show job` gives) names the same job on each GPU as the GPU's
+    /// own processes do (`vigil_gpu_job_info`): the two attribution sources agree in the demo.
+    @Test func slurmGPUAllocationsAgreeWithTheGPUsProcesses() throws {
+        let (source, clock) = try Self.source()
+        Self.advance(source, clock, byMs: 3_600_000)
+        let allocations = Self.samples(source.families(), "slurm_job_gpu_info")
+        let running = try #require(source.cluster.schedulerSnapshot()).jobs.filter {
+            if case .running = $0.state { return true } else { return false }
+        }
+        #expect(!allocations.isEmpty)
+        #expect(allocations.count == running.reduce(0) { $0 + $1.gpuIndexes.count })
+        var fromProcesses: Set<Labels> = []
+        for (index, name) in source.cluster.nodeNames.enumerated() {
+            let families = DCGMExporterFormat(hostname: name).metrics(for: source.cluster.readings(node: index))
+                .families
+            for sample in Self.samples(families, "vigil_gpu_job_info") where sample.labels["job_id"] ?? "" != "" {
+                fromProcesses.insert(
+                    ["job_id": sample.labels["job_id"] ?? "", "node": name, "gpu": sample.labels["gpu"] ?? ""])
+            }
+        }
+        for allocation in allocations {
+            let key: Labels = [
+                "job_id": allocation.labels["job_id"] ?? "", "node": allocation.labels["node"] ?? "",
+                "gpu": allocation.labels["gpu"] ?? "",
+            ]
+            #expect(fromProcesses.contains(key), "\(key) is not on that GPU's processes")
+            #expect(allocation.labels["account"] ?? "" != "" && allocation.labels["partition"] ?? "" != "")
+        }
+    }
+
     @Test func queueNodesAndSchedulerAtTheStart() throws {
         let (source, _) = try Self.source()
         let families = source.families()
