@@ -257,6 +257,7 @@ let package = Package(
             name: "VigilTestSupport",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -287,7 +288,7 @@ let package = Package(
         .testTarget(
             name: "VigilSlurmRESTTests",
             dependencies: [
-                "VigilSlurmREST", "VigilCollectors", "VigilScheduler", "VigilModel",
+                "VigilSlurmREST", "VigilCollectors", "VigilScheduler", "VigilModel", "VigilTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -296,7 +297,7 @@ let package = Package(
         .testTarget(
             name: "VigilKubernetesTests",
             dependencies: [
-                "VigilKubernetes", "VigilCollectors", "VigilScheduler", "VigilModel",
+                "VigilKubernetes", "VigilCollectors", "VigilScheduler", "VigilModel", "VigilTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

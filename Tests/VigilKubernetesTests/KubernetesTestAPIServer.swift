@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import VigilTestSupport
 
 /// A loopback Kubernetes API server for pods and nodes with real list+watch semantics: one
 /// resourceVersion counter per server, a list answers the objects at the current version, a watch from
@@ -237,26 +238,7 @@ final class KubernetesTestAPIServer: Sendable {
         let router = Router()
         router.get("/api/v1/pods") { request, _ in try await self.respond(request, resource: "pods") }
         router.get("/api/v1/nodes") { request, _ in try await self.respond(request, resource: "nodes") }
-        let (started, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "test-apiserver", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var port = 0
-            for await value in started {
-                port = value
-                break
-            }
-            let result = try await body("http://127.0.0.1:\(port)")
-            endWatches()
-            group.cancelAll()
-            return result
-        }
+        return try await LoopbackServer.serve(router, label: "test-apiserver", beforeStop: { self.endWatches() }, body)
     }
 }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import VigilTestSupport
 
 /// A loopback slurmrestd serving captured responses from a fixture directory
 /// (`restd-openapi-v3.json`, `restd-VERSION-ENDPOINT.json`): a request without the expected
@@ -78,24 +79,6 @@ final class SlurmRESTTestServer: Sendable {
     func serve<Result: Sendable>(_ body: @Sendable (String) async throws -> Result) async throws -> Result {
         let router = Router()
         router.get("/**") { request, _ in try await self.respond(request) }
-        let (started, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "test-slurmrestd", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var port = 0
-            for await value in started {
-                port = value
-                break
-            }
-            let result = try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-            return result
-        }
+        return try await LoopbackServer.serve(router, label: "test-slurmrestd", body)
     }
 }
