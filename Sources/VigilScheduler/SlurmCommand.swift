@@ -25,15 +25,27 @@ public struct SlurmCommand: Sendable, Hashable, CustomStringConvertible {
     /// Scheduler statistics as text (every version).
     public static let sdiagText = SlurmCommand("sdiag")
 
+    /// The finished states `sacct --state` selects by, every one Slurm ends a job in.
+    public static let finishedStates =
+        "BOOT_FAIL,CANCELLED,COMPLETED,DEADLINE,FAILED,NODE_FAIL,OUT_OF_MEMORY,PREEMPTED,TIMEOUT"
+
     /// Jobs that ended since `start` (Slurm's time syntax, e.g. `now-1hours`), from slurmdbd.
+    ///
+    /// `--state` with `--endtime` selects by the time a job *ended* in one of ``finishedStates``;
+    /// `--starttime` alone selects jobs that were eligible or ran in the window and so leaves out a job
+    /// cancelled while it was held (never eligible), as the real 22.05 showed.
     public static func sacct(since start: String) -> SlurmCommand {
-        SlurmCommand("sacct", ["--json", "--allusers", "--starttime=\(start)"])
+        SlurmCommand("sacct", ["--json", "--allusers"] + window(since: start))
     }
 
     /// The same jobs' states and exit codes as `|`-separated text: right where 22.05's `sacct --json`
     /// writes exit code 0 for a job that exited non-zero.
     public static func sacctText(since start: String) -> SlurmCommand {
-        SlurmCommand("sacct", ["-P", "--allusers", "--starttime=\(start)", "--format=JobID,State,ExitCode"])
+        SlurmCommand("sacct", ["-P", "--allusers"] + window(since: start) + ["--format=JobID,State,ExitCode"])
+    }
+
+    static func window(since start: String) -> [String] {
+        ["--starttime=\(start)", "--endtime=now", "--state=\(finishedStates)"]
     }
 
     /// Every job with its per-node detail (`Nodes=gpu01 … GRES=gpu:h100:8(IDX:0-7)`), one line a job.

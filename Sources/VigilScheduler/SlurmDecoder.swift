@@ -13,9 +13,20 @@ public enum SlurmDecoder {
         }
         var jobs: [SlurmJob] = []
         for entry in try list.elements() {
-            jobs.append(entry.has("job_state") ? try squeueJob(entry) : try sacctJob(entry))
+            jobs.append(unstartedCleared(entry.has("job_state") ? try squeueJob(entry) : try sacctJob(entry)))
         }
         return jobs
+    }
+
+    /// `job` without what Slurm writes for a job that never ran: sacct's node list `None assigned`
+    /// (it would count as a node), and the start time of a job that ended without nodes — both
+    /// squeue and sacct give a job cancelled while pending or held its cancel time as start, which
+    /// would count as a queue wait ending in a start.
+    static func unstartedCleared(_ job: SlurmJob) -> SlurmJob {
+        var job = job
+        if job.nodes == "None assigned" { job.nodes = "" }
+        if job.nodes.isEmpty, job.state.base.isFinished { job.startTime = nil }
+        return job
     }
 
     /// Nodes from `sinfo --json` (both dialects), `scontrol show node --json` or slurmrestd `/nodes`.
@@ -278,6 +289,24 @@ public enum SlurmDecoder {
     static func nonZero(_ value: Int64?) -> Int64? {
         guard let value, value != 0 else { return nil }
         return value
+    }
+
+    /// The `errors` of a Slurm JSON document as sentences (`Failed while looking for jobs: Unspecified
+    /// error (slurm_load_jobs)`); empty when `bytes` is not such a document or lists none. slurmrestd
+    /// puts them in the body of its failures (a 500 where slurmctld refused the request).
+    public static func errorMessages(_ bytes: some Collection<UInt8>) -> [String] {
+        guard let parsed = try? SlurmJSON.parse(bytes), let errors = try? SlurmJSONCursor(parsed)["errors"],
+            let list = try? errors.elements()
+        else { return [] }
+        return list.compactMap { entry in
+            let description = (try? entry.string("description")) ?? ""
+            let error = (try? entry.string("error")) ?? ""
+            let source = (try? entry.string("source")) ?? ""
+            var text = [description, error].filter { !$0.isEmpty }.joined(separator: ": ")
+            if text.isEmpty { return nil }
+            if !source.isEmpty { text += " (\(source))" }
+            return text
+        }
     }
 
     /// A document whose `errors` list is not empty is Slurm reporting a failure, not data.

@@ -19,6 +19,7 @@ public enum SlurmMetrics {
         var set = MetricSet()
         addJobs(snapshot, to: &set)
         addNodeJobs(snapshot, to: &set)
+        addExitCodes(snapshot, to: &set)
         addNodes(snapshot.nodes, to: &set)
         if let scheduler = snapshot.scheduler { addScheduler(scheduler, to: &set) }
         return set

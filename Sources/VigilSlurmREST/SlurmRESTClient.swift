@@ -102,9 +102,22 @@ public final class SlurmRESTClient: Sendable {
     }
 
     func statusError(_ status: HTTPResponseStatus, body: [UInt8], path: String) -> SchedulerError {
-        var detail = String(decoding: body.prefix(200), as: UTF8.self)
-        detail = detail.split(whereSeparator: \.isNewline).joined(separator: " ")
-        let suffix = detail.isEmpty ? "" : " (\(detail))"
+        // slurmrestd's failures carry Slurm's `errors` list; its first bytes are only `meta`.
+        let slurmErrors = SlurmDecoder.errorMessages(body)
+        var detail = slurmErrors.joined(separator: "; ")
+        if detail.isEmpty {
+            detail = String(decoding: body.prefix(200), as: UTF8.self)
+            detail = detail.split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
+        var suffix = detail.isEmpty ? "" : " (\(detail))"
+        if status.code >= 500, slurmErrors.contains(where: { $0.contains("Unspecified error") }) {
+            // 22.05's rest_auth/jwt passes the token through to slurmctld, which refuses a bad one with
+            // this (and logs "Protocol authentication error"): the request reaches slurmrestd, not Slurm.
+            suffix +=
+                ": slurmctld refused the request slurmrestd passed on; an invalid or expired X-SLURM-USER-TOKEN "
+                + "from \(token.origin) for '\(user)' shows this way (slurmctld logs \"Protocol authentication error\"; "
+                + "make a new one with `scontrol token username=\(user)`)"
+        }
         switch status.code {
         case 401, 403:
             return SchedulerError(

@@ -129,6 +129,31 @@ struct SlurmDecoderTests {
         #expect(byID["5"]?.reason == "JobHeldUser")
     }
 
+    @Test(
+        "a job that never ran has no start and no node (squeue's cancel time, sacct's None assigned)",
+        arguments: [
+            "22.05.8-slurmdbd/squeue-states-all.json", "24.11.5-slurmdbd/squeue-states-all.json",
+            "22.05.8-slurmdbd/sacct.json", "24.11.5-slurmdbd/sacct.json",
+        ])
+    func neverRan(file: String) throws {
+        try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
+        let jobs = try SlurmDecoder.jobs(try SlurmFixtures.bytes(file))
+        // Job 5 was held, then cancelled: Slurm gives its cancel time as its start; only squeue lists it.
+        if let cancelled = jobs.first(where: { $0.jobID == 5 }) {
+            #expect(cancelled.outcome == .cancelled)
+            #expect(cancelled.startTime == nil)
+            #expect(cancelled.submitTime != nil)
+            #expect(cancelled.queueWaitSeconds(now: 1_795_967_300) == nil)
+        } else {
+            #expect(file.contains("sacct"))
+        }
+        // Job 10 pends: sacct writes "None assigned" as its nodes.
+        #expect(jobs.first { $0.jobID == 10 }?.nodes == "")
+        // Jobs that ran keep their start.
+        #expect(jobs.first { $0.jobID == 2 }?.startTime != nil)
+        #expect(jobs.first { $0.jobID == 2 }?.nodes == "localhost")
+    }
+
     @Test("sacct: 24.11 exit codes are right; 22.05's are kept but marked unreliable")
     func sacctExitCodes() throws {
         try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)

@@ -56,6 +56,18 @@ struct SlurmSacctTextTests {
         return CannedSlurmRunner(answers)
     }
 
+    @Test("sacct selects jobs by when they ended in any finished state, so a held job cancelled is listed")
+    func sacctWindow() {
+        for command in [SlurmCommand.sacct(since: "now-2hours"), SlurmCommand.sacctText(since: "now-2hours")] {
+            #expect(command.arguments.contains("--starttime=now-2hours"))
+            #expect(command.arguments.contains("--endtime=now"))
+            let states = command.arguments.first { $0.hasPrefix("--state=") }?.dropFirst("--state=".count)
+            let listed = Set((states ?? "").split(separator: ",").map(String.init))
+            let finished = SlurmJobState.Base.allCases.filter(\.isFinished).map { $0.rawValue.uppercased() }
+            #expect(listed == Set(finished), "\(command)")
+        }
+    }
+
     @Test("the poller on 22.05 with slurmdbd: a job only sacct knows ends up failed with exit code 3")
     func pollerCorrects() throws {
         try #require(SlurmFixtures.available, SlurmFixtures.skipMessage)
@@ -67,6 +79,11 @@ struct SlurmSacctTextTests {
         #expect(job.exitCode == SlurmExitCode(returnCode: 3))
         #expect(runner.commandsRun.contains(SlurmCommand.sacctText(since: "now-1hours").description))
         #expect(poll.issues.filter { $0.command.hasPrefix("sacct") }.isEmpty, "\(poll.issues)")
+        let exits = poll.metrics.families.first { $0.name == "slurm_jobs_finished_exit_code" }?.samples ?? []
+        #expect(
+            exits.contains {
+                $0.labels == ["partition": "gpu", "outcome": "failed", "exit_code": "3"] && $0.value == 1
+            }, "\(exits)")
         // sacct ran twice (JSON, then text) but is one series per health metric
         for name in ["slurm_command_success", "slurm_command_duration_seconds"] {
             let family = poll.metrics.families.first { $0.name == name }
@@ -82,6 +99,9 @@ struct SlurmSacctTextTests {
         let poll = SlurmPoller(runner: runner, allocations: false, now: { 1_795_967_300 }).poll()
         let job = try #require(poll.snapshot?.jobs.first { $0.jobID == 2 })
         #expect(job.exitCode?.isReliable == false)
+        // The JSON's exit 0 for a failed job is not counted as one.
+        let exits = poll.metrics.families.first { $0.name == "slurm_jobs_finished_exit_code" }?.samples ?? []
+        #expect(!exits.contains { $0.labels["outcome"] == "failed" }, "\(exits)")
         let issue = try #require(poll.issues.first { $0.command.hasPrefix("sacct -P") })
         #expect(issue.error.code == .missingKey)
         #expect(issue.error.keyPath == "ExitCode")

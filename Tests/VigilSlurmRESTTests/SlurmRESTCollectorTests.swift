@@ -176,6 +176,67 @@ struct SlurmRESTCollectorTests {
         }
     }
 
+    /// What the real slurmrestd 22.05.8 (rest_auth/jwt) answered `GET /slurm/v0.0.38/jobs` with a token
+    /// slurmctld refused: HTTP 500 with Slurm's error list (22.05 passes the token through; only a request
+    /// without the headers gets a 401).
+    static let refusedTokenBody = #"""
+        {
+          "meta": {
+            "plugin": {
+              "type": "openapi\/v0.0.38",
+              "name": "Slurm OpenAPI v0.0.38"
+            },
+            "Slurm": {
+              "version": {
+                "major": 22,
+                "micro": 8,
+                "minor": 5
+              },
+              "release": "22.05.8"
+            }
+          },
+          "errors": [
+            {
+              "description": "Failed while looking for jobs",
+              "error_number": -1,
+              "error": "Unspecified error",
+              "source": "slurm_load_jobs"
+            }
+          ],
+          "jobs": [
+          ]
+        }
+        """#
+
+    @Test("a token slurmctld refuses (22.05: 500 with Slurm's errors): the error names them and the token")
+    func refusedTokenBehindA500() async throws {
+        guard let directory = Self.fixtures("22.05.8-slurmdbd") else { return }
+        let server = SlurmRESTTestServer(directory: directory, user: Self.user, token: Self.token)
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
+            let collector = SlurmRESTCollector(client: client)
+            await collector.poll()
+            #expect(Self.value(Self.collect(collector), "slurm_up") == 1)
+
+            server.fail("/slurm/v0.0.38/jobs", body: Self.refusedTokenBody)
+            await collector.poll()
+            let output = Self.collect(collector)
+            let issue = try #require(collector.issues.first)
+            #expect(collector.issues.count == 1)
+            #expect(issue.command == "slurmrestd /slurm/v0.0.38/jobs")
+            #expect(issue.error.code == .requestFailed)
+            #expect(issue.error.message.contains("500"))
+            #expect(issue.error.message.contains("Failed while looking for jobs: Unspecified error (slurm_load_jobs)"))
+            #expect(issue.error.message.contains("invalid or expired X-SLURM-USER-TOKEN from $SLURM_JWT"))
+            #expect(!issue.error.message.contains("\"meta\""))
+            #expect(!issue.error.message.contains(Self.token))
+            #expect(Self.value(output, "slurm_up") == 0)
+            #expect(Self.value(output, "slurm_data_stale") == 1)
+            #expect(Self.value(output, "slurm_rest_errors_total", ["endpoint": "jobs"]) == 1)
+            #expect(Self.value(output, "slurm_queue_running") == 1)
+        }
+    }
+
     @Test("a missing or empty token file is a configuration error naming the flag")
     func badTokenFile() throws {
         let missing = SlurmRESTToken.file("/nonexistent/jwt")

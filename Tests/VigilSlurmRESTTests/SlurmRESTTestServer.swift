@@ -20,7 +20,7 @@ final class SlurmRESTTestServer: Sendable {
     struct State {
         var requests: [String] = []
         var delay: Duration?
-        var failing: [String: HTTPResponse.Status] = [:]
+        var failing: [String: (status: HTTPResponse.Status, body: String)] = [:]
     }
 
     init(directory: URL, user: String, token: String, openAPI: Bool = true) {
@@ -33,9 +33,9 @@ final class SlurmRESTTestServer: Sendable {
     var requests: [String] { state.withLock { $0.requests } }
     /// Every answer waits this long first.
     func setDelay(_ delay: Duration?) { state.withLock { $0.delay = delay } }
-    /// Paths answered with an error status (`/slurm/v0.0.42/diag`, 500).
-    func fail(_ path: String, _ on: Bool = true, status: Int = 500) {
-        state.withLock { $0.failing[path] = on ? HTTPResponse.Status(code: status) : nil }
+    /// Paths answered with an error status (`/slurm/v0.0.42/diag`, 500) and `body`.
+    func fail(_ path: String, _ on: Bool = true, status: Int = 500, body: String = "boom") {
+        state.withLock { $0.failing[path] = on ? (HTTPResponse.Status(code: status), body) : nil }
     }
 
     func respond(_ request: Request) async throws -> Response {
@@ -53,8 +53,8 @@ final class SlurmRESTTestServer: Sendable {
                 status: .unauthorized, headers: [.contentType: "text/plain"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
-        if let status = state.withLock({ $0.failing[path] }) {
-            return Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(string: "boom")))
+        if let failure = state.withLock({ $0.failing[path] }) {
+            return Response(status: failure.status, body: ResponseBody(byteBuffer: ByteBuffer(string: failure.body)))
         }
         let file: String
         if path == "/openapi/v3", openAPI {

@@ -162,7 +162,8 @@ public final class ChildProcess: @unchecked Sendable {
         let command = launcher + [ExternalTools.vigilBinary, "agent", "--listen", "127.0.0.1:0"] + extraArguments
         let child = try ChildProcess(command[0], Array(command.dropFirst()))
         let log = try await child.waitForLog(containing: "/metrics")
-        guard let range = log.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+        // The listen address is the one before /metrics (a --slurm-restd URL is logged earlier).
+        guard let range = log.range(of: #"http://127\.0\.0\.1:\d+(?=/metrics)"#, options: .regularExpression) else {
             child.stop()
             throw TestFailure("no listen address in agent output:\n\(log)")
         }
