@@ -31,8 +31,8 @@ public enum EncodingBenchmark {
         .framebufferUsed, .framebufferUsed, .pcieCounter, .constant, .constant, .constant,
     ]
 
-    /// What one XOR run measured.
-    public struct XORFigures: Sendable {
+    /// What one chunk-encoding run measured.
+    public struct ChunkFigures: Sendable {
         public var samples: Int
         /// Chunk bytes (headers included) per sample.
         public var bytesPerSample: Double
@@ -108,79 +108,109 @@ public enum EncodingBenchmark {
         return (timestamps, values)
     }
 
-    /// Encodes `samples` samples of `kind` into chunks of `samplesPerChunk` over and over for about `seconds`,
-    /// then decodes them the same way, reusing one encoder and one decoder as the TSDB does.
-    public static func xor(
-        _ kind: SeriesKind, samples: Int = 120_000, samplesPerChunk: Int = 120, jitterMs: Int64 = 0,
-        seconds: Double = 1
-    ) -> XORFigures {
-        let series = generateSeries(kind, count: samples, jitterMs: jitterMs)
-        var chunks: [[UInt8]] = []
-        var totalBytes = 0
-        var encoder = XORChunkEncoder()
-        var index = 0
-        while index < samples {
-            encoder.reset()
-            let end = min(index + samplesPerChunk, samples)
-            for sample in index..<end {
-                try? encoder.append(timestamp: series.timestamps[sample], value: series.values[sample])
-            }
-            chunks.append(encoder.bytes)
-            totalBytes += encoder.byteCount
-            index = end
-        }
+    /// A chunk encoding the benchmark measures.
+    public enum ChunkEncoding: String, CaseIterable, Sendable {
+        /// Prometheus's XOR chunk (the head's), 120 samples per chunk.
+        case xor
+        /// The packed chunk of blocks (``PackedChunkEncoder``), 1,440 samples (6 h at 15 s) per chunk.
+        case packed
 
+        public var defaultSamplesPerChunk: Int { self == .xor ? 120 : 1440 }
+    }
+
+    /// Encodes `samples` samples of `kind` into chunks of `samplesPerChunk` over and over for about `seconds`,
+    /// then decodes them the same way, reusing one decoder as the TSDB does.
+    public static func chunks(
+        _ kind: SeriesKind, encoding: ChunkEncoding, samples: Int = 120_000, samplesPerChunk: Int? = nil,
+        jitterMs: Int64 = 0, seconds: Double = 1
+    ) -> ChunkFigures {
+        let series = generateSeries(kind, count: samples, jitterMs: jitterMs)
+        let perChunk = samplesPerChunk ?? encoding.defaultSamplesPerChunk
+        var chunks: [[UInt8]] = []
+        encode(series, encoding: encoding, samplesPerChunk: perChunk) { chunks.append($0) }
+        let totalBytes = chunks.reduce(0) { $0 + $1.count }
         let encodeRate = measure(seconds: seconds, itemsPerPass: samples) {
-            var index = 0
-            while index < samples {
-                encoder.reset()
-                let end = min(index + samplesPerChunk, samples)
-                for sample in index..<end {
-                    try? encoder.append(timestamp: series.timestamps[sample], value: series.values[sample])
-                }
-                index = end
-            }
+            encode(series, encoding: encoding, samplesPerChunk: perChunk) { _ in }
         }
-        var decoder = XORChunkDecoder()
         var checksum = 0.0
-        let decodeRate = measure(seconds: seconds, itemsPerPass: samples) {
-            var sum = 0.0
-            for chunk in chunks {
-                try? decoder.reset(chunk)
-                while (try? decoder.next()) == true {
-                    sum += decoder.value
+        let decodeRate: Double
+        switch encoding {
+        case .xor:
+            var decoder = XORChunkDecoder()
+            decodeRate = measure(seconds: seconds, itemsPerPass: samples) {
+                var sum = 0.0
+                for chunk in chunks {
+                    try? decoder.reset(chunk)
+                    while (try? decoder.next()) == true { sum += decoder.value }
                 }
+                checksum = sum
             }
-            checksum = sum
+        case .packed:
+            var decoder = PackedChunkDecoder()
+            decodeRate = measure(seconds: seconds, itemsPerPass: samples) {
+                var sum = 0.0
+                for chunk in chunks {
+                    try? decoder.reset(chunk)
+                    while decoder.next() { sum += decoder.value }
+                }
+                checksum = sum
+            }
         }
-        return XORFigures(
+        return ChunkFigures(
             samples: samples, bytesPerSample: Double(totalBytes) / Double(max(samples, 1)),
             encodeSamplesPerSecond: encodeRate, decodeSamplesPerSecond: decodeRate, checksum: checksum)
     }
 
     /// Bytes per sample over the 20-metric DCGM mix (``dcgmMix``), `samplesPerSeries` samples each.
     public static func dcgmMixBytesPerSample(
-        samplesPerSeries: Int = 5760, samplesPerChunk: Int = 120, jitterMs: Int64 = 0
+        encoding: ChunkEncoding = .xor, samplesPerSeries: Int = 5760, samplesPerChunk: Int? = nil,
+        jitterMs: Int64 = 0
     ) -> Double {
         var totalBytes = 0
         var totalSamples = 0
-        var encoder = XORChunkEncoder()
         for (position, kind) in dcgmMix.enumerated() {
-            let series = generateSeries(
-                kind, count: samplesPerSeries, seed: UInt64(position + 1), jitterMs: jitterMs)
-            var index = 0
-            while index < samplesPerSeries {
-                encoder.reset()
-                let end = min(index + samplesPerChunk, samplesPerSeries)
-                for sample in index..<end {
-                    try? encoder.append(timestamp: series.timestamps[sample], value: series.values[sample])
-                }
-                totalBytes += encoder.byteCount
-                index = end
+            let series = generateSeries(kind, count: samplesPerSeries, seed: UInt64(position + 1), jitterMs: jitterMs)
+            encode(series, encoding: encoding, samplesPerChunk: samplesPerChunk ?? encoding.defaultSamplesPerChunk) {
+                totalBytes += $0.count
             }
             totalSamples += samplesPerSeries
         }
         return Double(totalBytes) / Double(max(totalSamples, 1))
+    }
+
+    /// Cuts `series` into chunks of `samplesPerChunk` and hands each chunk's bytes to `body`. A packed run the
+    /// encoder declines is written as XOR, as the block writer does.
+    private static func encode(
+        _ series: (timestamps: [Int64], values: [Double]), encoding: ChunkEncoding, samplesPerChunk: Int,
+        _ body: ([UInt8]) -> Void
+    ) {
+        var encoder = XORChunkEncoder()
+        var packed: [UInt8] = []
+        var index = 0
+        while index < series.timestamps.count {
+            let end = min(index + samplesPerChunk, series.timestamps.count)
+            if encoding == .packed {
+                packed.removeAll(keepingCapacity: true)
+                let done = series.timestamps.withUnsafeBufferPointer { times in
+                    series.values.withUnsafeBufferPointer { values in
+                        PackedChunkEncoder.encode(
+                            timestamps: UnsafeBufferPointer(rebasing: times[index..<end]),
+                            values: UnsafeBufferPointer(rebasing: values[index..<end]), into: &packed)
+                    }
+                }
+                if done {
+                    body(packed)
+                    index = end
+                    continue
+                }
+            }
+            encoder.reset()
+            for sample in index..<end {
+                try? encoder.append(timestamp: series.timestamps[sample], value: series.values[sample])
+            }
+            body(encoder.bytes)
+            index = end
+        }
     }
 
     /// Exposition-like text of about `byteCount` bytes: dcgm-exporter lines with repeating names and labels and

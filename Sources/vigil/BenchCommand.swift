@@ -120,24 +120,31 @@ struct GPUBench: ParsableCommand {
 struct ChunksBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chunks",
-        abstract: "XOR chunk bytes per sample and encode/decode speed on DCGM-like series; snappy and CRC32C speed.")
+        abstract:
+            "XOR and packed chunks: bytes per sample and encode/decode speed on DCGM-like series; snappy and CRC32C speed."
+    )
 
     @Option(help: "Seconds per measurement.") var seconds = 1.0
 
     func run() {
-        print("series                 bytes/sample  encode M/s  decode M/s   (120 samples per chunk, 15 s step)")
-        for kind in EncodingBenchmark.SeriesKind.allCases {
-            let figures = EncodingBenchmark.xor(kind, seconds: seconds)
+        for encoding in EncodingBenchmark.ChunkEncoding.allCases {
             print(
-                kind.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
-                    + String(
-                        format: " %12.2f %11.1f %11.1f", figures.bytesPerSample,
-                        figures.encodeSamplesPerSecond / 1e6, figures.decodeSamplesPerSecond / 1e6))
+                "\(encoding.rawValue) chunks of \(encoding.defaultSamplesPerChunk) samples, 15 s step"
+                    + "\nseries                 bytes/sample  encode M/s  decode M/s")
+            for kind in EncodingBenchmark.SeriesKind.allCases {
+                let figures = EncodingBenchmark.chunks(kind, encoding: encoding, seconds: seconds)
+                print(
+                    kind.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
+                        + String(
+                            format: " %12.2f %11.1f %11.1f", figures.bytesPerSample,
+                            figures.encodeSamplesPerSecond / 1e6, figures.decodeSamplesPerSecond / 1e6))
+            }
+            print(
+                String(
+                    format: "20-metric DCGM mix: %.3f bytes/sample exact 15 s, %.3f with ±2 ms scrape jitter\n",
+                    EncodingBenchmark.dcgmMixBytesPerSample(encoding: encoding),
+                    EncodingBenchmark.dcgmMixBytesPerSample(encoding: encoding, jitterMs: 2)))
         }
-        print(
-            String(
-                format: "20-metric DCGM mix: %.2f bytes/sample exact 15 s, %.2f with ±2 ms scrape jitter",
-                EncodingBenchmark.dcgmMixBytesPerSample(), EncodingBenchmark.dcgmMixBytesPerSample(jitterMs: 2)))
         let text = EncodingBenchmark.generateMetricsText(byteCount: 1 << 20)
         let snappy = EncodingBenchmark.snappy(text, seconds: seconds)
         print(
