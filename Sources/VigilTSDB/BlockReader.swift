@@ -46,10 +46,16 @@ public final class BlockReader: Queryable, Sendable {
         let index = try Self.read(directory + "/index")
         let chunkFile = try Self.read(directory + "/chunks/" + BlockWriter.chunkSegmentName)
         byteCount = metaBytes.count + index.count + chunkFile.count
-        guard chunkFile.starts(with: BlockWriter.chunkMagic) else {
+        let hasEncodingBytes: Bool
+        if chunkFile.starts(with: BlockWriter.chunkMagic) {
+            hasEncodingBytes = true
+        } else if chunkFile.starts(with: BlockWriter.chunkMagicVersion1) {
+            hasEncodingBytes = false
+        } else {
             throw Self.corrupt(directory, "chunk file has a bad header")
         }
-        let decoded = try Self.decodeIndex(index, chunkFile: chunkFile, directory: directory)
+        let decoded = try Self.decodeIndex(
+            index, chunkFile: chunkFile, hasEncodingBytes: hasEncodingBytes, directory: directory)
         series = decoded.series
         postings = decoded.postings
         allIDs = (0..<UInt64(series.count)).map { $0 }
@@ -102,7 +108,9 @@ public final class BlockReader: Queryable, Sendable {
         return Array(data)
     }
 
-    private static func decodeIndex(_ file: [UInt8], chunkFile: [UInt8], directory: String) throws(StorageError)
+    private static func decodeIndex(
+        _ file: [UInt8], chunkFile: [UInt8], hasEncodingBytes: Bool, directory: String
+    ) throws(StorageError)
         -> (series: [BlockSeries], postings: [String: [String: [UInt64]]])
     {
         let tocSize = 28
@@ -168,15 +176,32 @@ public final class BlockReader: Queryable, Sendable {
                     ref &+= try Varint.decodeUnsigned(from: file, at: &position, end: end)
                     var at = Int(clamping: ref)
                     let length = Int(clamping: try Varint.decodeUnsigned(from: chunkFile, at: &at))
-                    guard length <= chunkFile.count - at - 4 else {
+                    // Version 2: the encoding byte, then the chunk; the CRC covers both. Version 1: XOR only.
+                    let covered = at
+                    let framing = hasEncodingBytes ? 1 : 0
+                    guard length <= chunkFile.count - at - framing - 4 else {
                         throw corrupt(directory, "chunk at offset \(ref) runs past the end of the chunk file")
                     }
-                    let bytes = Array(chunkFile[at..<(at + length)])
-                    guard CRC32C.checksum(bytes) == chunkFile.readBigEndian(UInt32.self, at: at + length) else {
+                    let encoding = hasEncodingBytes ? ChunkEncoding(rawValue: chunkFile[at]) : .xor
+                    at += framing
+                    guard
+                        CRC32C.checksum(chunkFile[covered..<(at + length)])
+                            == chunkFile.readBigEndian(UInt32.self, at: at + length)
+                    else {
                         throw corrupt(directory, "chunk at offset \(ref) fails its CRC")
                     }
-                    try decoder.reset(bytes)
-                    chunks.append(HeadChunk(bytes: bytes, minTime: minTime, maxTime: maxTime))
+                    guard let encoding else {
+                        throw corrupt(directory, "chunk at offset \(ref) has unknown encoding \(chunkFile[covered])")
+                    }
+                    let bytes = Array(chunkFile[at..<(at + length)])
+                    switch encoding {
+                    case .xor: try decoder.reset(bytes)
+                    case .packed:
+                        guard PackedChunk.sampleCount(of: bytes) != nil else {
+                            throw corrupt(directory, "packed chunk at offset \(ref) has no sample count")
+                        }
+                    }
+                    chunks.append(HeadChunk(bytes: bytes, minTime: minTime, maxTime: maxTime, encoding: encoding))
                 }
                 series.append(BlockSeries(labels: Labels(labels), chunks: chunks))
             }

@@ -19,7 +19,12 @@ final class BlockWriter {
         var chunks: [ChunkEntry]
     }
 
-    static let chunkMagic: [UInt8] = Array("VGCK".utf8) + [1]
+    /// Version 2 frames each chunk with its encoding byte; version 1 (XOR only, no encoding byte) is still read.
+    static let chunkMagic: [UInt8] = Array("VGCK".utf8) + [2]
+    static let chunkMagicVersion1: [UInt8] = Array("VGCK".utf8) + [1]
+    /// The most samples the writer puts in one packed chunk. A series' samples in a block are cut into as few
+    /// chunks as this allows, of equal size (2,000 samples become 1,000 and 1,000, not 1,440 and 560).
+    static let packedSamplesPerChunk = 1440
     static let indexMagic: [UInt8] = Array("VGIX".utf8) + [1]
     static let chunkSegmentName = "000001"
 
@@ -36,6 +41,10 @@ final class BlockWriter {
     private var sampleCount = 0
     private var chunkCount = 0
     private var seen = Set<Labels>()
+    /// One series' samples in range, reused from series to series.
+    private var times: [Int64] = []
+    private var values: [Double] = []
+    private var packed: [UInt8] = []
 
     /// Starts a block for `[minTime, maxTime)` in `parent`.
     init(parent: String, minTime: Int64, maxTime: Int64, samplesPerChunk: Int = 120, ulid: String = BlockID.make())
@@ -66,29 +75,38 @@ final class BlockWriter {
 
     /// Adds a series with its samples (ascending, inside the block's range; others are skipped).
     /// Each series may be added once, or several times in a row with later samples each time.
+    ///
+    /// Decimal values go into packed chunks (``PackedChunkEncoder``). NaN (such as a staleness marker),
+    /// infinities and −0, and runs the packed encoder declines (values with more digits than a double's
+    /// decimal), are written as XOR chunks of `samplesPerChunk`.
     func add(_ labels: Labels, samples: some Collection<Sample>) throws(StorageError) {
-        var chunks: [ChunkEntry] = []
-        var encoder = XORChunkEncoder()
-        var first: Int64 = 0
-        var last: Int64 = 0
+        times.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
         for sample in samples where sample.timestamp >= minTime && sample.timestamp < maxTime {
-            if encoder.count >= samplesPerChunk {
-                chunks.append(try writeChunk(encoder.chunkBytes, minTime: first, maxTime: last))
-                encoder = XORChunkEncoder()
-            }
-            if encoder.count == 0 { first = sample.timestamp }
-            do {
-                try encoder.append(timestamp: sample.timestamp, value: sample.value)
-            } catch {
-                throw StorageError(
-                    .outOfOrderSample, "samples of \(labels) are not in ascending order at \(sample.timestamp)",
-                    series: labels, timestamp: sample.timestamp)
-            }
-            last = sample.timestamp
-            sampleCount += 1
+            times.append(sample.timestamp)
+            values.append(sample.value)
         }
-        if encoder.count > 0 { chunks.append(try writeChunk(encoder.chunkBytes, minTime: first, maxTime: last)) }
-        guard !chunks.isEmpty else { return }
+        guard !times.isEmpty else { return }
+        var chunks: [ChunkEntry] = []
+        let runs = (times.count + Self.packedSamplesPerChunk - 1) / Self.packedSamplesPerChunk
+        let runLength = (times.count + runs - 1) / runs
+        var start = 0
+        while start < times.count {
+            let end = Swift.min(start + runLength, times.count)
+            // NaN (a staleness marker), infinities and −0 never pack: they go into XOR chunks of their own, so
+            // that the decimals around them still pack.
+            var segment = start
+            while segment < end {
+                let special = Self.neverPacks(values[segment])
+                var stop = segment + 1
+                while stop < end && Self.neverPacks(values[stop]) == special { stop += 1 }
+                let packed = special ? false : try appendPacked(from: segment, to: stop, into: &chunks)
+                if !packed { try appendXOR(labels, from: segment, to: stop, into: &chunks) }
+                segment = stop
+            }
+            start = end
+        }
+        sampleCount += times.count
         if series.last?.labels == labels, let last = series.last?.chunks.last, last.maxTime < chunks[0].minTime {
             series[series.count - 1].chunks += chunks
             return
@@ -99,15 +117,66 @@ final class BlockWriter {
         series.append(SeriesEntry(labels: labels, chunks: chunks))
     }
 
+    static func neverPacks(_ value: Double) -> Bool {
+        !value.isFinite || (value == 0 && value.sign == .minus)
+    }
+
+    /// Writes the samples `start..<end` of the current series as one packed chunk; false (nothing written)
+    /// when the packed encoder declines them.
+    private func appendPacked(from start: Int, to end: Int, into chunks: inout [ChunkEntry]) throws(StorageError)
+        -> Bool
+    {
+        packed.removeAll(keepingCapacity: true)
+        let isPacked = times.withUnsafeBufferPointer { times in
+            values.withUnsafeBufferPointer { values in
+                PackedChunkEncoder.encode(
+                    timestamps: UnsafeBufferPointer(rebasing: times[start..<end]),
+                    values: UnsafeBufferPointer(rebasing: values[start..<end]), into: &packed)
+            }
+        }
+        guard isPacked else { return false }
+        chunks.append(try writeChunk(packed[...], encoding: .packed, minTime: times[start], maxTime: times[end - 1]))
+        return true
+    }
+
+    /// Writes the samples `start..<end` of the current series as XOR chunks of `samplesPerChunk`.
+    private func appendXOR(_ labels: Labels, from start: Int, to end: Int, into chunks: inout [ChunkEntry])
+        throws(StorageError)
+    {
+        var encoder = XORChunkEncoder()
+        var first: Int64 = 0
+        for index in start..<end {
+            if encoder.count >= samplesPerChunk {
+                chunks.append(
+                    try writeChunk(encoder.chunkBytes, encoding: .xor, minTime: first, maxTime: times[index - 1]))
+                encoder = XORChunkEncoder()
+            }
+            if encoder.count == 0 { first = times[index] }
+            do {
+                try encoder.append(timestamp: times[index], value: values[index])
+            } catch {
+                throw StorageError(
+                    .outOfOrderSample, "samples of \(labels) are not in ascending order at \(times[index])",
+                    series: labels, timestamp: times[index])
+            }
+        }
+        if encoder.count > 0 {
+            chunks.append(try writeChunk(encoder.chunkBytes, encoding: .xor, minTime: first, maxTime: times[end - 1]))
+        }
+    }
+
     var isEmpty: Bool { series.isEmpty }
 
-    private func writeChunk(_ bytes: ArraySlice<UInt8>, minTime: Int64, maxTime: Int64) throws(StorageError)
-        -> ChunkEntry
-    {
+    /// Appends `len <uvarint> │ encoding <byte> │ chunk │ CRC-32C(encoding, chunk) <uint32 BE>`.
+    private func writeChunk(
+        _ bytes: ArraySlice<UInt8>, encoding: ChunkEncoding, minTime: Int64, maxTime: Int64
+    ) throws(StorageError) -> ChunkEntry {
         let ref = written + UInt64(buffer.count)
         Varint.appendUnsigned(UInt64(bytes.count), to: &buffer)
+        let covered = buffer.count
+        buffer.append(encoding.rawValue)
         buffer.append(contentsOf: bytes)
-        buffer.appendBigEndian(CRC32C.checksum(bytes))
+        buffer.appendBigEndian(CRC32C.checksum(buffer[covered...]))
         chunkCount += 1
         if buffer.count >= 1 << 20 { try flush() }
         return ChunkEntry(minTime: minTime, maxTime: maxTime, ref: ref)

@@ -36,7 +36,7 @@ extension Head {
             series.state.withLock { state in
                 let keep = state.full.firstIndex { $0.maxTime >= time } ?? state.full.count
                 guard keep > 0 else { return }
-                for chunk in state.full[..<keep] { dropped += XORChunkDecoder.sampleCount(of: chunk.bytes) ?? 0 }
+                for chunk in state.full[..<keep] { dropped += chunk.sampleCount }
                 state.full.removeFirst(keep)
             }
         }

@@ -3,8 +3,9 @@ import VigilModel
 import VigilStorage
 
 extension HeadQuerySeries {
-    /// Decodes the chunks that overlap the window straight into `samples` with one concrete decoder (its
-    /// `next()` inlined here), having skipped the chunks wholly outside the window by their time range. Yields
+    /// Decodes the chunks that overlap the window straight into `samples` (an XOR chunk with one concrete
+    /// decoder whose `next()` is inlined here, a packed chunk at once and then copied), having skipped the
+    /// chunks wholly outside the window by their time range. Yields
     /// what ``HeadSampleIterator`` yields over the same window, and fails where it fails.
     func appendSamples(into samples: inout [Sample], from mint: Int64, through maxt: Int64) throws(StorageError) {
         let low = Swift.max(mint, self.mint)
@@ -13,7 +14,7 @@ extension HeadQuerySeries {
         var end = first
         var room = 0
         while end < chunks.count && chunks[end].minTime <= high {
-            room += XORChunkDecoder.sampleCount(of: chunks[end].bytes) ?? 0
+            room += chunks[end].sampleCount
             end += 1
         }
         // Room for every sample the chunks' headers declare (the decoder never yields more), written through
@@ -37,9 +38,17 @@ extension HeadQuerySeries {
     ) -> StorageError? {
         guard let output = buffer.baseAddress else { return nil }
         var decoder = XORChunkDecoder()
+        var packed = PackedChunkDecoder()
         var deletedIndex = 0
         for index in chunks.indices {
             do throws(CodecError) {
+                if chunks[index].encoding == .packed {
+                    try packed.reset(chunks[index].bytes)
+                    if copy(packed, low: low, high: high, into: buffer, at: &position, deletedIndex: &deletedIndex) {
+                        return nil
+                    }
+                    continue
+                }
                 try decoder.reset(chunks[index].bytes)
                 while try decoder.next() {
                     let timestamp = decoder.timestamp
@@ -53,10 +62,52 @@ extension HeadQuerySeries {
                     position &+= 1
                 }
             } catch {
-                return StorageError(.corruption, "head chunk \(index) does not decode", cause: error)
+                return StorageError(.corruption, "chunk \(index) does not decode", cause: error)
             }
         }
         return nil
+    }
+
+    /// Copies a decoded packed chunk's samples inside `low...high` (and outside the deleted intervals) into
+    /// `buffer`; returns whether the chunk reached past `high`, so that no later chunk is needed.
+    private func copy(
+        _ packed: PackedChunkDecoder, low: Int64, high: Int64, into buffer: UnsafeMutableBufferPointer<Sample>,
+        at position: inout Int, deletedIndex: inout Int
+    ) -> Bool {
+        let count = packed.count
+        return packed.timestamps.withUnsafeBufferPointer { times in
+            packed.values.withUnsafeBufferPointer { values in
+                // The window's first and past-the-end samples, by binary search over the ascending times.
+                var first = 0
+                var end = count
+                if times[0] < low { first = Self.firstIndex(in: times, count: count, atOrAfter: low) }
+                if times[count - 1] > high { end = Self.firstIndex(in: times, count: count, atOrAfter: high &+ 1) }
+                assert(position + Swift.max(end - first, 0) <= buffer.count, "more samples than the header declares")
+                if deleted.isEmpty {
+                    for index in first..<Swift.max(first, end) {
+                        buffer[position] = Sample(times[index], values[index])
+                        position &+= 1
+                    }
+                } else {
+                    for index in first..<Swift.max(first, end) where !isDeleted(times[index], from: &deletedIndex) {
+                        buffer[position] = Sample(times[index], values[index])
+                        position &+= 1
+                    }
+                }
+                return end < count
+            }
+        }
+    }
+
+    /// The first index below `count` whose time is at least `time`, or `count`.
+    private static func firstIndex(in times: UnsafeBufferPointer<Int64>, count: Int, atOrAfter time: Int64) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if times[middle] < time { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Whether `timestamp` lies in a deleted interval; `index` (the first interval not ending before the

@@ -3,7 +3,8 @@ import VigilModel
 import VigilStorage
 
 /// Iterates the samples of a series' chunks inside `[mint, maxt]`, skipping those inside `deleted` (the
-/// series' tombstones), decoding with one reusable decoder: nothing is allocated per sample.
+/// series' tombstones), decoding with one reusable decoder (XOR or packed, as each chunk is): nothing is
+/// allocated per sample.
 struct HeadSampleIterator: SampleIterator, Sendable {
     private let chunks: [HeadChunk]
     private let mint: Int64
@@ -12,7 +13,7 @@ struct HeadSampleIterator: SampleIterator, Sendable {
     /// The first deleted interval that does not end before the current sample (samples only move forwards).
     private var deletedIndex = 0
     private var chunkIndex = -1
-    private var decoder = XORChunkDecoder()
+    private var decoder = ChunkCursor()
     private var decoderActive = false
     private var current = Sample(0, 0)
     private var hasCurrent = false
@@ -65,7 +66,7 @@ struct HeadSampleIterator: SampleIterator, Sendable {
             while chunkIndex < chunks.count && chunks[chunkIndex].maxTime < target { chunkIndex += 1 }
             guard chunkIndex < chunks.count, chunks[chunkIndex].minTime <= maxt else { return finish() }
             do {
-                try decoder.reset(chunks[chunkIndex].bytes)
+                try decoder.reset(chunks[chunkIndex])
             } catch {
                 return fail(error, chunk: chunkIndex)
             }
@@ -85,7 +86,7 @@ struct HeadSampleIterator: SampleIterator, Sendable {
     }
 
     private mutating func fail(_ cause: CodecError, chunk: Int) -> Bool {
-        error = StorageError(.corruption, "head chunk \(chunk) does not decode", cause: cause)
+        error = StorageError(.corruption, "chunk \(chunk) does not decode", cause: cause)
         return finish()
     }
 }

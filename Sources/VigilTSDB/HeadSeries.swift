@@ -48,7 +48,7 @@ struct HeadSeriesState: ~Copyable {
 
     /// Samples held, full chunks and open chunk together.
     var sampleCount: Int {
-        full.reduce(open.count) { $0 + (XORChunkDecoder.sampleCount(of: $1.bytes) ?? 0) }
+        full.reduce(open.count) { $0 + $1.sampleCount }
     }
 
     func snapshot() -> [HeadChunk] {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilModel
 import VigilStorage
 
@@ -13,7 +14,12 @@ extension TSDB {
             public var series: Int
             public var samples: Int
             public var chunks: Int
+            /// Chunks in the packed encoding (the rest are XOR).
+            public var packedChunks: Int
             public var bytes: Int
+            /// Series with deleted intervals (tombstones), and how many intervals in all.
+            public var seriesWithTombstones: Int
+            public var tombstoneIntervals: Int
         }
 
         public struct Count: Sendable, Equatable {
@@ -52,11 +58,14 @@ extension TSDB {
             do throws(StorageError) {
                 let block = try BlockReader(directory: path)
                 let meta = block.meta
+                let tombstones = block.tombstones.withLock { $0 }
                 report.blocks.append(
                     .init(
                         ulid: meta.ulid, minTime: meta.minTime, maxTime: meta.maxTime, level: meta.compaction.level,
                         series: meta.stats.numSeries, samples: meta.stats.numSamples, chunks: meta.stats.numChunks,
-                        bytes: block.byteCount))
+                        packedChunks: block.series.reduce(0) { $0 + $1.chunks.count { $0.encoding == .packed } },
+                        bytes: block.byteCount, seriesWithTombstones: tombstones.count,
+                        tombstoneIntervals: tombstones.values.reduce(0) { $0 + $1.count }))
                 report.samples += meta.stats.numSamples
                 for series in block.series {
                     seriesByMetric[series.labels.metricName ?? "", default: []].insert(series.labels)

@@ -34,6 +34,29 @@ import VigilTestSupport
         #expect(inspected.output.contains("2\tDCGM_FI_DEV_GPU_TEMP"))
     }
 
+    @Test func maxBlockDurationCutsLongerBlocks() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 4 h at 15 s from a 24-h-aligned start: two 2 h blocks by default, one with 6h.
+        var text = ""
+        for step in 0..<960 { text += "up{job=\"a\"} \(step % 3) \(1_699_920_000 + step * 15)\n" }
+        text += "# EOF\n"
+        let file = directory.appendingPathComponent("data.om")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        for (flags, blocks) in [([String](), 2), (["--max-block-duration", "6h"], 1)] {
+            let data = directory.appendingPathComponent("data-\(blocks)").path
+            let imported = try ExternalTools.run(
+                ExternalTools.vigilBinary, ["tsdb", "import", "--data-dir", data] + flags + [file.path])
+            #expect(imported.output.contains("960 samples in 1 series → \(blocks) block(s)"), "\(imported.output)")
+            let inspected = try ExternalTools.run(ExternalTools.vigilBinary, ["tsdb", "inspect", "--data-dir", data])
+            #expect(inspected.output.contains("1 chunks (1 packed)"), "\(inspected.output)")
+        }
+        let bad = try ExternalTools.run(
+            ExternalTools.vigilBinary, ["tsdb", "import", "--max-block-duration", "90m", file.path])
+        #expect(bad.status == 2)
+        #expect(bad.output.contains("--max-block-duration 90m is not a multiple of 1h up to 24h"), "\(bad.output)")
+    }
+
     @Test func badImportNamesTheLine() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

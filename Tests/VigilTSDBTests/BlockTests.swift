@@ -7,8 +7,9 @@ import VigilStorageTestSupport
 
 @testable import VigilTSDB
 
-/// Random but replayable series: a few metrics × jobs × instances, irregular timestamps, values with
-/// staleness markers, over `[0, span)`.
+/// Random but replayable series: a few metrics × jobs × instances, irregular timestamps, decimal values,
+/// over `[0, span)`. Every fourth series has staleness markers, so blocks hold packed chunks (decimals) and
+/// XOR chunks (the runs with a NaN) side by side.
 func randomSeries(seed: UInt64, count: Int, span: Int64) -> [(Labels, [Sample])] {
     var generator = SeededGenerator(seed: seed)
     var result: [(Labels, [Sample])] = []
@@ -20,7 +21,7 @@ func randomSeries(seed: UInt64, count: Int, span: Int64) -> [(Labels, [Sample])]
         var time = Int64.random(in: 0..<60_000, using: &generator)
         while time < span {
             let value: Double =
-                Int.random(in: 0..<50, using: &generator) == 0
+                index % 4 == 0 && Int.random(in: 0..<50, using: &generator) == 0
                 ? staleNaN : Double(Int.random(in: 0..<1000, using: &generator)) / 4
             samples.append(Sample(time, value))
             time += Int64.random(in: 1...120_000, using: &generator)
@@ -63,6 +64,8 @@ let queryMatchers: [[LabelMatcher]] = [
         #expect(meta.stats.numSamples == head.statistics.sampleCount)
         let block = try BlockReader(directory: directory.path + "/" + meta.ulid)
         #expect(block.meta == meta)
+        let encodings = Set(block.series.flatMap { $0.chunks.map(\.encoding) })
+        #expect(encodings == [.xor, .packed])
         var generator = SeededGenerator(seed: seed)
         for matchers in queryMatchers {
             for _ in 0..<5 {

@@ -50,6 +50,11 @@ private let everything = [matcher(.regexMatch, "__name__", ".+")]
             #expect(try db.querier(mint: .min, maxt: .max).series(everything) == expected)
             // Every block in the range has a tombstones file; the head logged a tombstones record.
             for block in db.blocks { #expect(TestFile.exists(directory.path + "/" + block.ulid + "/tombstones")) }
+            // Inspect reports them: one series with one deleted interval in each block.
+            let inspected = try TSDB.inspect(directory: directory.path).blocks
+            #expect(inspected.count == 4)
+            #expect(inspected.allSatisfy { $0.seriesWithTombstones == 1 && $0.tombstoneIntervals == 1 })
+            #expect(inspected.allSatisfy { $0.packedChunks == $0.chunks })
             // Label queries see only what is left: in [2 h, 7 h] host-1 has nothing.
             #expect(
                 try db.querier(mint: 2 * hour, maxt: 7 * hour).labelValues(name: "instance").values == [
