@@ -38,6 +38,14 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
     case finished
 }
 
+/// Where a job's GPUs were found.
+public enum JobGPUSource: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `slurm_job_gpu_info`: Slurm's GRES indices (`scontrol -d show job`, `vigil agent --slurm`), used
+    /// for jobs `vigil_gpu_job_info` does not name (no NVML process attribution on the node, or no GPU
+    /// agent at all). The GPU is the GRES index on Slurm's node, without a UUID.
+    case slurmGRES = "slurm_gres"
+}
+
 /// A job as `vigil_gpu_job_info` shows it: who ran it, on which GPUs, from the first to the last sample.
 public struct JobAllocation: Sendable, Hashable, Codable {
     /// Slurm job id (the `job_id` label), or for a Kubernetes pod `namespace/pod` (the pod's UID when the
@@ -59,10 +67,13 @@ public struct JobAllocation: Sendable, Hashable, Codable {
     /// The pod's UID when the job is a Kubernetes pod (the latest seen, if a pod of that name was recreated);
     /// nil for a Slurm job.
     public var podUID: String?
+    /// Where the GPUs come from: nil for `vigil_gpu_job_info` (the GPUs' processes), else the fallback.
+    public var gpuSource: JobGPUSource?
 
     public init(
         id: String, user: String, account: String? = nil, partition: String? = nil, gpus: [JobGPU],
-        firstSampleMs: Int64, lastSampleMs: Int64, state: JobState, podUID: String? = nil
+        firstSampleMs: Int64, lastSampleMs: Int64, state: JobState, podUID: String? = nil,
+        gpuSource: JobGPUSource? = nil
     ) {
         self.id = id
         self.user = user
@@ -73,6 +84,7 @@ public struct JobAllocation: Sendable, Hashable, Codable {
         self.lastSampleMs = lastSampleMs
         self.state = state
         self.podUID = podUID
+        self.gpuSource = gpuSource
     }
 
     /// Whether the job is a Kubernetes pod rather than a Slurm job.

@@ -50,7 +50,10 @@ extension JobAnalyzer {
         let key = "job \(job.id)"
         let hosts = "Hostname=~\"\(Self.alternation(job.hostnames))\""
         let info =
-            "max by (Hostname, gpu, job_id) (\(Self.infoMetric){\(Self.infoSelector(for: job))})"
+            job.gpuSource == .slurmGRES
+            ? "max by (Hostname, gpu, job_id) (label_replace(\(Self.gresInfoMetric){\(Self.infoSelector(for: job))}, "
+                + "\"Hostname\", \"$1\", \"node\", \"(.*)\"))"
+            : "max by (Hostname, gpu, job_id) (\(Self.infoMetric){\(Self.infoSelector(for: job))})"
         func joined(_ metric: String) throws(JobsError) -> [GPUKey: [Sample]] {
             let series = try range(
                 "\(metric) * on(Hostname, gpu) group_left(job_id) \(info)", start: start, end: end, step: step,

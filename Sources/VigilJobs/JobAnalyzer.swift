@@ -28,15 +28,23 @@ public struct JobAnalyzer: Sendable {
 
     /// The metric that says which job holds which GPU.
     public static let infoMetric = "vigil_gpu_job_info"
+    /// Slurm's own allocation (`slurm_job_gpu_info{job_id,user,account,partition,node,gpu}`), the
+    /// fallback for jobs ``infoMetric`` does not name; its `node` stands for DCGM's `Hostname`.
+    public static let gresInfoMetric = "slurm_job_gpu_info"
 
     // MARK: Finding jobs
 
     /// The jobs that held a GPU in `[start, end]` (ms), newest first. A job is running when its info
-    /// series is still current at `end` (PromQL's lookback and staleness decide).
+    /// series is still current at `end` (PromQL's lookback and staleness decide). Slurm jobs that
+    /// `vigil_gpu_job_info` does not name come from `slurm_job_gpu_info` (``JobGPUSource/slurmGRES``).
     public func jobs(start: Int64, end: Int64, on storage: any Queryable) throws(JobsError) -> [JobAllocation] {
         let slurm = try allocations(selector: Self.slurmSelector, start: start, end: end, on: storage)
         let pods = try allocations(selector: Self.podSelector, start: start, end: end, on: storage)
-        return (slurm + pods).sorted { ($0.firstSampleMs, $0.id) > ($1.firstSampleMs, $1.id) }
+        let named = Set(slurm.map(\.id))
+        let gres = try allocations(
+            selector: Self.slurmSelector, start: start, end: end, on: storage, metric: Self.gresInfoMetric
+        ).filter { !named.contains($0.id) }
+        return (slurm + pods + gres).sorted { ($0.firstSampleMs, $0.id) > ($1.firstSampleMs, $1.id) }
     }
 
     /// The job `id` as it shows in `[start, end]`; ``JobsError/Code/notFound`` when it held no GPU then.
@@ -48,26 +56,36 @@ public struct JobAnalyzer: Sendable {
         for selector in Self.selectors(forID: id) where found == nil {
             found = try allocations(selector: selector, start: start, end: end, on: storage).first
         }
+        if found == nil {
+            found = try allocations(
+                selector: Self.selectors(forID: id)[0], start: start, end: end, on: storage,
+                metric: Self.gresInfoMetric
+            ).first
+        }
         guard let job = found else {
             throw JobsError(
                 .notFound,
                 "no job with this id held a GPU between \(Self.iso(start)) and \(Self.iso(end)) "
                     + "(vigil_gpu_job_info has no series with job_id=\"\(id)\", nor a pod of that namespace/name "
-                    + "or UID); check the id, or widen the range if the job ran earlier",
+                    + "or UID, and slurm_job_gpu_info none either); check the id, or widen the range if the job "
+                    + "ran earlier",
                 key: "job \(id)")
         }
         return job
     }
 
-    func allocations(selector: String, start: Int64, end: Int64, on storage: any Queryable) throws(JobsError)
-        -> [JobAllocation]
-    {
+    /// The jobs of `metric`'s series matching `selector`: ``infoMetric`` (Hostname, gpu, UUID) or
+    /// ``gresInfoMetric`` (node, gpu; the jobs then have ``JobGPUSource/slurmGRES``).
+    func allocations(
+        selector: String, start: Int64, end: Int64, on storage: any Queryable, metric: String = infoMetric
+    ) throws(JobsError) -> [JobAllocation] {
         guard end >= start else {
             throw JobsError(.badRequest, "the end of the range is before its start", key: "end")
         }
         let window = end - start + 1
-        let raw = try matrix("\(Self.infoMetric){\(selector)}[\(window)ms]", at: end, on: storage, key: "jobs")
-        let current = try vector("\(Self.infoMetric){\(selector)}", at: end, on: storage, key: "jobs")
+        let source: JobGPUSource? = metric == Self.gresInfoMetric ? .slurmGRES : nil
+        let raw = try matrix("\(metric){\(selector)}[\(window)ms]", at: end, on: storage, key: "jobs")
+        let current = try vector("\(metric){\(selector)}", at: end, on: storage, key: "jobs")
         let running = Set(current.compactMap { Self.identity(of: $0.labels)?.id })
         var byID: [String: JobAllocation] = [:]
         for series in raw {
@@ -76,7 +94,8 @@ public struct JobAnalyzer: Sendable {
             else { continue }
             let id = identity.id
             let gpu = JobGPU(
-                hostname: series.labels["Hostname"] ?? series.labels["hostname"] ?? "",
+                hostname: series.labels["Hostname"] ?? series.labels["hostname"]
+                    ?? (source == .slurmGRES ? series.labels["node"] : nil) ?? "",
                 gpu: series.labels["gpu"] ?? "", uuid: series.labels["UUID"] ?? "")
             let account = identity.account
             let partition = identity.partition
@@ -93,7 +112,8 @@ public struct JobAnalyzer: Sendable {
                 byID[id] = JobAllocation(
                     id: id, user: identity.user, account: account, partition: partition, gpus: [gpu],
                     firstSampleMs: first.timestamp, lastSampleMs: last.timestamp,
-                    state: running.contains(id) ? .running : .finished, podUID: identity.podUID)
+                    state: running.contains(id) ? .running : .finished, podUID: identity.podUID,
+                    gpuSource: source)
             }
         }
         return byID.values.map { job in

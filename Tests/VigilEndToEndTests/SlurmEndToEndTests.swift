@@ -130,7 +130,69 @@ struct SlurmEndToEndTests {
         #expect(Self.sample(in: resumed, "slurm_node_status", [#"reason="vigil-maintenance""#]) == nil)
         #expect(Self.sample(in: resumed, "slurm_node_status", [#"status="mixed""#]) == 1)
 
+        try await checkJobsCommand(running: running, pending: pending)
         try await checkRefusedToken(restAgent, restBase)
+    }
+
+    /// `vigil server --slurm` (no GPUs here, so no `vigil_gpu_job_info`): `vigil jobs` lists the running
+    /// job from `slurm_job_gpu_info`, with the id, user, account, partition and GPUs squeue gives it; the
+    /// pending job, which holds no GPU, is not listed.
+    func checkJobsCommand(running: String, pending: String) async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vigil-slurm-jobs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let config = work.appendingPathComponent("vigil.yml")
+        try Data("global:\n  scrape_interval: 2s\nlocal_agent:\n  gpu_backend: none\n".utf8).write(to: config)
+        let port = ExternalTools.freePort()
+        let url = "http://127.0.0.1:\(port)"
+        let server = try ChildProcess(
+            ExternalTools.vigilBinary,
+            [
+                "server", "--slurm", "--config", config.path, "--data-dir", work.appendingPathComponent("data").path,
+                "--listen", "127.0.0.1:\(port)",
+            ])
+        defer { server.stop() }
+        try await server.waitForHTTP(url + "/-/ready")
+
+        let squeue = try Self.run(["squeue", "-h", "-j", running, "-o", "%u|%a|%P|%b"])
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+        try #require(squeue.count == 4, "squeue printed \(squeue)")
+        let gpus = Int(squeue[3].split(separator: ":").last ?? "") ?? -1
+        var jobs: [[String: Any]] = []
+        var output = ""
+        for _ in 0..<60 {
+            let result = try ExternalTools.run(ExternalTools.vigilBinary, ["jobs", "--server", url, "--json"])
+            output = result.output
+            if result.status == 0,
+                let list = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]],
+                list.contains(where: { ($0["job"] as? [String: Any])?["id"] as? String == running })
+            {
+                jobs = list
+                break
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let report = try #require(
+            jobs.first { ($0["job"] as? [String: Any])?["id"] as? String == running },
+            "vigil jobs did not list job \(running) within 30 s:\n\(output)\n\(server.log.suffix(3000))")
+        let job = try #require(report["job"] as? [String: Any])
+        #expect(job["user"] as? String == squeue[0])
+        #expect(job["account"] as? String == squeue[1])
+        #expect(job["partition"] as? String == squeue[2])
+        #expect(job["state"] as? String == "running")
+        #expect(job["gpuSource"] as? String == "slurm_gres")
+        let held = (job["gpus"] as? [[String: Any]] ?? []).map { "\($0["hostname"] ?? "")/\($0["gpu"] ?? "")" }
+        #expect(held.count == gpus, "squeue's GRES \(squeue[3]), vigil jobs \(held)")
+        #expect(held == (0..<8).map { "localhost/\($0)" })
+        #expect(!jobs.contains { ($0["job"] as? [String: Any])?["id"] as? String == pending })
+
+        let table = try ExternalTools.run(ExternalTools.vigilBinary, ["jobs", "--server", url])
+        #expect(table.status == 0)
+        #expect(table.output.contains(running), "\(table.output)")
+        let text = try ExternalTools.run(ExternalTools.vigilBinary, ["jobs", "report", running, "--server", url])
+        #expect(text.status == 0, "\(text.output)")
+        #expect(text.output.contains("Job \(running)  user \(squeue[0])"), "\(text.output)")
     }
 
     /// `vigil agent --slurm`: the finished jobs from sacct (the failed one's exit 3 corrected from

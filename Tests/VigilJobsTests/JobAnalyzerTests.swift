@@ -57,6 +57,47 @@ import VigilStorage
         #expect(detail.utilization[0].samples.count > 100)
     }
 
+    /// No process attribution for the training job: its GPUs come from Slurm's GRES indices
+    /// (`slurm_job_gpu_info`), and the report joins DCGM's series through them the same way.
+    @Test func slurmGRESStandsInForProcessAttribution() throws {
+        let fixture = try JobFixture(trainingAs: .slurmGRES)
+        let analyzer = JobAnalyzer()
+        let jobs = try analyzer.jobs(start: JobFixture.start, end: JobFixture.end, on: fixture.storage)
+        #expect(jobs.map(\.id) == [fixture.trainingID, fixture.inferenceID])
+        let training = try #require(jobs.first)
+        #expect(training.gpuSource == .slurmGRES)
+        #expect(training.user == "alice")
+        #expect(training.state == .finished)
+        #expect(training.hostnames == ["gpu-node-02"])
+        #expect(training.gpus.map(\.gpu) == ["0", "1", "2", "3"])
+        #expect(training.gpus.allSatisfy { $0.uuid.isEmpty })
+        #expect(jobs.last?.gpuSource == nil)
+
+        let report = try analyzer.report(
+            jobID: fixture.trainingID, start: JobFixture.start, end: JobFixture.end, on: fixture.storage
+        ).report
+        #expect(report.job.gpuSource == .slurmGRES)
+        #expect(report.gpuCount == 4)
+        #expect(report.idleGPUCount == 1)
+        #expect((report.gpus[0].utilizationAverage ?? 0) > 50)
+        #expect(report.advice.contains { $0.code == "idle_gpu" })
+    }
+
+    /// A job both sources name is listed once, from the processes.
+    @Test func processAttributionWinsOverGRES() throws {
+        let fixture = try JobFixture()
+        let appender = fixture.storage.appender()
+        let labels: Labels = [
+            metricNameLabel: "slurm_job_gpu_info", "job_id": fixture.inferenceID, "user": "bob", "node": "gpu-node-01",
+            "gpu": "0", "instance": "slurm", "job": "slurm",
+        ]
+        try appender.append(labels, timestamp: JobFixture.end, value: 1)
+        try appender.commit()
+        let jobs = try JobAnalyzer().jobs(start: JobFixture.start, end: JobFixture.end, on: fixture.storage)
+        #expect(jobs.filter { $0.id == fixture.inferenceID }.count == 1)
+        #expect(jobs.first { $0.id == fixture.inferenceID }?.gpuSource == nil)
+    }
+
     @Test func reportsListEveryJob() throws {
         let fixture = try Self.fixture.get()
         let reports = try JobAnalyzer().reports(start: JobFixture.start, end: JobFixture.end, on: fixture.storage)

@@ -8,9 +8,11 @@ import VigilStorage
 /// two GPUs of gpu-node-01, still running at the end. Series that vanish get a staleness marker, as
 /// the scrape loop writes them. With `trainingAs` a pod, the training job's processes are in a Kubernetes
 /// pod's cgroup instead of a Slurm job's (no `job_id`, account or partition), named `ml-team/trainer-0`
-/// by the agent's pod lookup or, unnamed, known by its UID only.
+/// by the agent's pod lookup or, unnamed, known by its UID only. With `trainingAs` `.slurmGRES`, no
+/// process names the training job: only Slurm's allocation does, `slurm_job_gpu_info{job_id, user,
+/// account, partition, node, gpu}` as `vigil agent --slurm` exposes it (scraped as job `slurm`).
 struct JobFixture {
-    enum TrainingAs { case slurmJob, namedPod, unnamedPod }
+    enum TrainingAs { case slurmJob, namedPod, unnamedPod, slurmGRES }
     static let podUID = "4f0c1a2b-9d3e-4c5f-8a6b-7c8d9e0f1a2b"
     static let podName = PodName(namespace: "ml-team", name: "trainer-0")
 
@@ -45,7 +47,7 @@ struct JobFixture {
             var current: Set<Labels> = []
             for node in 0..<fleet.nodeCount {
                 var readings = fleet.readings(node: node)
-                if trainingAs != .slurmJob {
+                if trainingAs == .namedPod || trainingAs == .unnamedPod {
                     for gpu in readings.indices {
                         for process in readings[gpu].processes.indices
                         where readings[gpu].processes[process].slurmJobID == trainingID {
@@ -62,6 +64,20 @@ struct JobFixture {
                     || family.name == "node_cpu_seconds_total"
                 {
                     for sample in family.samples {
+                        if trainingAs == .slurmGRES, sample.name == "vigil_gpu_job_info",
+                            sample.labels["job_id"] == trainingID
+                        {
+                            var gres: Labels = [
+                                metricNameLabel: "slurm_job_gpu_info", "node": sample.labels["Hostname"] ?? "",
+                                "instance": "slurm", "job": "slurm",
+                            ]
+                            for name in ["job_id", "user", "account", "partition", "gpu"] {
+                                gres = gres.setting(name, to: sample.labels[name] ?? "")
+                            }
+                            try appender.append(gres, timestamp: time, value: 1)
+                            current.insert(gres)
+                            continue
+                        }
                         let labels = sample.labels
                             .setting(metricNameLabel, to: sample.name)
                             .setting("instance", to: "\(fleet.nodeNames[node]):9471")
