@@ -62,6 +62,7 @@ extension Evaluator {
         case "label_replace": return .vector(try labelReplace(args, at: t))
         case "label_join": return .vector(try labelJoin(args, at: t))
         case "histogram_quantile": return .vector(try histogramQuantile(args, at: t))
+        case "info": return .vector(try evaluateInfo(call, at: t))
         case "clamp", "clamp_min", "clamp_max":
             let v = try vector(args[0], at: t)
             var low = -Double.infinity

@@ -34,6 +34,10 @@ final class Evaluator {
     private var cache: [[LabelMatcher]: [SelectedSeries]] = [:]
     /// The time range each selector may read; a selector without one reads everything.
     private var windows: [[LabelMatcher]: (Int64, Int64)] = [:]
+    /// The steps being evaluated: the query's, or a subquery's while its inner expression is evaluated.
+    var evaluationRange: EvaluationRange
+    /// `info()` results over a whole range, computed at the first step that needs them.
+    var infoResults: [InfoKey: [Int64: [VectorSample]]] = [:]
 
     init(storage: any Queryable, start: Int64, end: Int64, step: Int64, options: Engine.Options) throws {
         querier = try storage.querier(mint: Int64.min / 2, maxt: Int64.max / 2)
@@ -41,6 +45,7 @@ final class Evaluator {
         self.end = end
         self.step = step
         self.options = options
+        evaluationRange = EvaluationRange(start: start, end: end, step: step)
         deadline = options.timeoutSeconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
     }
 
@@ -262,6 +267,9 @@ final class Evaluator {
         var out: [MatrixSeries] = []
         var total = 0
         var current = first
+        let outerRange = evaluationRange
+        evaluationRange = EvaluationRange(start: first, end: ts, step: step)
+        defer { evaluationRange = outerRange }
         while current <= ts {
             switch try evaluate(s.expr, at: current) {
             case .scalar(let v, _):
