@@ -104,8 +104,11 @@ extension Evaluator {
     }
 
     private func evaluateInfo(_ call: Call, over range: EvaluationRange) throws -> [Int64: [VectorSample]] {
+        guard let argument = call.args.first else {
+            throw PromQLError.execution("expected at least 1 argument(s) in call to \"info\", got 0")
+        }
         let times = range.times
-        let base = try baseMatrix(call.args[0], at: times)
+        let base = try baseMatrix(argument, at: times)
 
         // The second argument's matchers: those on `__name__` choose the info metrics, the others the data labels.
         var nameMatchers: [LabelMatcher] = []
@@ -132,7 +135,7 @@ extension Evaluator {
         }
 
         let infoSeries = try fetchInfoSeries(
-            call.args[0], base: base, ignored: ignored,
+            argument, base: base, ignored: ignored,
             matchers: infoNameMatchers + dataLabelMatchers.keys.sorted().flatMap { dataLabelMatchers[$0]! },
             range: range, times: times)
         let infoNames = Set(infoSeries.map(\.name)).sorted()

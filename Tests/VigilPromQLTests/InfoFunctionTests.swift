@@ -191,6 +191,20 @@ import VigilPromQL
         #expect((try? PromQLParser().parse("info(up)")) != nil)
     }
 
+    @Test func handBuiltCallsWithBadArgumentsFailWithAnError() throws {
+        let info = try #require(Function.named("info"))
+        let up = Expr.vectorSelector(VectorSelector(matchers: [try LabelMatcher(.equal, "__name__", "up")]))
+        let noArguments = Expr.call(Call(info, args: []))
+        #expect(throws: PromQLError.self) { try Engine().instantQuery(noArguments, at: 60_000, on: Self.data) }
+        let notASelector = Expr.call(Call(info, args: [up, .numberLiteral(NumberLiteral(1))]))
+        do {
+            _ = try Engine().rangeQuery(notASelector, start: 0, end: 60_000, step: 60_000, on: Self.data)
+            Issue.record("no error")
+        } catch {
+            #expect(String(describing: error) == "expected label selectors only")
+        }
+    }
+
     static let badCalls: [(query: String, message: String)] = [
         ("info()", #"1:1: parse error: expected at least 1 argument(s) in call to "info", got 0"#),
         (
