@@ -31,9 +31,11 @@ public enum PromQLBenchmark {
         public var stepSeconds: Int64
     }
 
-    /// The in-memory data set and its extent.
+    /// The data set and its extent.
     public struct DataSet: Sendable {
-        public var storage: Head
+        /// A TSDB head without a directory, or (``makeDataSet(nodes:gpus:hours:startSeconds:blocksIn:)`` with a
+        /// directory) a TSDB whose data has been cut into blocks and compacted.
+        public var storage: any Storage
         public var nodes: Int
         public var series: Int
         public var samples: Int
@@ -140,11 +142,17 @@ public enum PromQLBenchmark {
 
     static func nodeName(_ n: Int) -> String { n < 10 ? "node-0\(n)" : "node-\(n)" }
 
-    /// Builds the data set (see the type's documentation) into a head without a directory.
+    /// Builds the data set (see the type's documentation) into a head without a directory, or, with
+    /// `blocksIn`, into a TSDB in that directory whose head is then cut into 2 h blocks and compacted (6 h, 24 h
+    /// blocks), as `vigil server` holds imported data: queries then read block chunks (packed), not the head's.
     public static func makeDataSet(
-        nodes: Int, gpus: Int = 8, hours: Int, startSeconds: Int64 = defaultStartSeconds
+        nodes: Int, gpus: Int = 8, hours: Int, startSeconds: Int64 = defaultStartSeconds,
+        blocksIn directory: String? = nil
     ) throws -> DataSet {
-        let head = Head()
+        let tsdb = try directory.map { directory throws in
+            try TSDB.open(directory: directory, options: TSDB.Options(retention: nil))
+        }
+        let head: any Storage = tsdb ?? Head()
         let model = ClusterModel(nodes: nodes, gpus: gpus)
         let firstIndex = startSeconds / stepSeconds
         let count = Int(Int64(hours) * 3600 / stepSeconds)
@@ -164,6 +172,10 @@ public enum PromQLBenchmark {
             }
             try appender.commit()
             seriesCount += 1
+        }
+        if let tsdb {
+            // Everything older than the last 3 h goes into blocks; the rest stays in the head, as on a server.
+            try tsdb.compact()
         }
         return DataSet(
             storage: head, nodes: nodes, series: seriesCount, samples: seriesCount * count,

@@ -115,8 +115,9 @@ struct PromQLBench: ParsableCommand {
         abstract: "Median latency of the bench harness's 12 PromQL queries on an in-memory GPU-cluster data set.",
         discussion: """
             The data set has the shape of ../shared/bench/gpucluster.py (DCGM gauges and counters, node series, \
-            a classic histogram; 15 s samples) in a TSDB head; the queries are bench.py's, with its ranges and steps.
-            Example: vigil bench promql --nodes 4 --hours 24
+            a classic histogram; 15 s samples) in a TSDB head, or with --blocks in compacted blocks as a server \
+            holds imported data; the queries are bench.py's, with its ranges and steps.
+            Example: vigil bench promql --nodes 4 --hours 24 --blocks
             """)
 
     @Option(help: "Nodes of 8 GPUs (178 series each).") var nodes = 4
@@ -125,6 +126,8 @@ struct PromQLBench: ParsableCommand {
     @Option(name: .customLong("query"), help: "Run only this query (Q1…Q12); repeatable.") var queries: [String] = []
     @Flag(help: "Evaluate every query step by step (the engine's reference path), for comparison.")
     var stepByStep = false
+    @Flag(help: "Write the data set into blocks (a TSDB in a temporary directory, compacted) and query those.")
+    var blocks = false
 
     func validate() throws {
         guard nodes > 0, hours > 0, iterations > 0 else {
@@ -135,7 +138,9 @@ struct PromQLBench: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now
-        let data = try PromQLBenchmark.makeDataSet(nodes: nodes, hours: hours)
+        let directory = FileManager.default.temporaryDirectory.path + "/vigil-bench-promql-\(UUID().uuidString)"
+        defer { if blocks { try? FileManager.default.removeItem(atPath: directory) } }
+        let data = try PromQLBenchmark.makeDataSet(nodes: nodes, hours: hours, blocksIn: blocks ? directory : nil)
         let built = clock.now - started
         print("\(data.series) series × \(data.samples / max(data.series, 1)) samples, built in \(built)")
         let engine = Engine(options: Engine.Options(wholeRangeEvaluation: !stepByStep))
