@@ -69,6 +69,26 @@ public final class SlurmRESTClient: Sendable {
         }
     }
 
+    /// `GET /slurmdb/VERSION/jobs` for the jobs that ended in the `windowSeconds` before `now` (epoch
+    /// seconds) in one of ``SlurmCommand/finishedStates`` — what `sacct` lists on the command path. nil
+    /// when slurmrestd answers 404 (started without its slurmdbd plugin: no accounting). The time syntax
+    /// differs: v0.0.38 (22.05) takes Slurm's `now-3600` and refuses epoch seconds, v0.0.40+ take epoch
+    /// seconds. A 404 here never forgets the version (``get(endpoint:)`` does).
+    public func history(windowSeconds: Int64, now: Int64) async throws(SchedulerError) -> [UInt8]? {
+        let version = try await version()
+        let (start, end) =
+            version == "v0.0.38" ? ("now-\(windowSeconds)", "now") : (String(now - windowSeconds), String(now))
+        let states = SlurmCommand.finishedStates.replacingOccurrences(of: ",", with: "%2C")
+        let path = Self.historyPath(version: version) + "?start_time=\(start)&end_time=\(end)&state=\(states)"
+        let (status, body) = try await fetch(path)
+        if status == .notFound { return nil }
+        guard status == .ok else { throw statusError(status, body: body, path: path) }
+        return body
+    }
+
+    /// `/slurmdb/VERSION/jobs`.
+    public static func historyPath(version: String) -> String { "/slurmdb/\(version)/jobs" }
+
     /// The whole body of `GET path`, or the error its status stands for.
     public func get(_ path: String) async throws(SchedulerError) -> [UInt8] {
         let (status, body) = try await fetch(path)

@@ -5,7 +5,9 @@ import VigilModel
 import VigilScheduler
 
 /// Slurm's queue, nodes and scheduler health read from slurmrestd (`--slurm-restd URL`) as one of the
-/// agent's collectors. ``run()`` polls `jobs`, `nodes` and `diag` every ``interval``; each collection
+/// agent's collectors. ``run()`` polls `jobs`, `nodes` and `diag` every ``interval``, and the accounting's
+/// recently finished jobs (`/slurmdb/VERSION/jobs`, `slurmdb_jobs`, as `sacct` on the command path) when
+/// slurmrestd has its slurmdbd plugin; each collection
 /// turns the last good data into the same ``SlurmMetrics`` the command path (`--slurm`) produces, plus
 /// health metrics:
 ///
@@ -17,13 +19,16 @@ import VigilScheduler
 /// - `slurm_rest_request_success{endpoint}`, `slurm_rest_request_duration_seconds{endpoint}` and
 ///   `slurm_rest_errors_total{endpoint}` (failed, refused, timed out or unreadable) per endpoint.
 ///
-/// `diag` failing costs only the scheduler metrics. When `jobs` cannot be fetched at all (refused token,
+/// `diag` failing costs only the scheduler metrics, `slurmdb_jobs` failing only the finished jobs slurmctld
+/// no longer lists (a 404 — no slurmdbd plugin — is no error). When `jobs` cannot be fetched at all (refused token,
 /// unknown version, server down or past the timeout) the poll stops there: one issue, one timeout.
 public final class SlurmRESTCollector: Collector, Service {
     public let name = "slurm"
     public let client: SlurmRESTClient
     /// Time between polls.
     public let interval: Duration
+    /// How far back `/slurmdb/VERSION/jobs` lists finished jobs; nil to not ask.
+    public let historyWindow: Duration?
     private let now: @Sendable () -> Int64
     private let state = Mutex(State())
 
@@ -35,7 +40,7 @@ public final class SlurmRESTCollector: Collector, Service {
         var polls = 0
         var durationSeconds = 0.0
         var outcomes: [(endpoint: String, failed: Bool, seconds: Double)] = []
-        var errorTotals: [String: Double] = ["jobs": 0, "nodes": 0, "diag": 0]
+        var errorTotals: [String: Double] = ["jobs": 0, "nodes": 0, "diag": 0, "slurmdb_jobs": 0]
         var issues: [SlurmPollIssue] = []
         /// Whether ``issues`` are new since the last collection.
         var unreportedIssues = false
@@ -43,13 +48,16 @@ public final class SlurmRESTCollector: Collector, Service {
 
     /// - Parameters:
     ///   - interval: time between polls in ``run()``.
+    ///   - historyWindow: how far back the accounting's finished jobs are read (as `sacct`'s window, one
+    ///     hour by default); nil to not read them.
     ///   - now: milliseconds since the Unix epoch, injected so tests have fixed queue wait times.
     public init(
-        client: SlurmRESTClient, interval: Duration = .seconds(30),
+        client: SlurmRESTClient, interval: Duration = .seconds(30), historyWindow: Duration? = .seconds(3600),
         now: @escaping @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
     ) {
         self.client = client
         self.interval = interval
+        self.historyWindow = historyWindow
         self.now = now
     }
 
@@ -63,7 +71,8 @@ public final class SlurmRESTCollector: Collector, Service {
         }
     }
 
-    /// One round: `jobs`, `nodes`, `diag`; the snapshot is replaced only when `jobs` and `nodes` were read.
+    /// One round: `jobs`, `nodes`, `diag`, `slurmdb_jobs`; the snapshot is replaced only when `jobs` and
+    /// `nodes` were read. Finished jobs the accounting lists and `jobs` no longer does are added.
     public func poll() async {
         let clock = ContinuousClock()
         let started = clock.now
@@ -99,6 +108,22 @@ public final class SlurmRESTCollector: Collector, Service {
             }
         }
         let time = now()
+        var history: [SlurmJob] = []
+        if jobs != nil, fatal != true, let historyWindow {
+            let begun = clock.now
+            do {
+                if let bytes = try await client.history(
+                    windowSeconds: historyWindow.components.seconds, now: time / 1000)
+                {
+                    history = try SlurmDecoder.jobs(bytes)
+                    outcomes.append(("slurmdb_jobs", false, (clock.now - begun).seconds))
+                }
+            } catch {
+                outcomes.append(("slurmdb_jobs", true, (clock.now - begun).seconds))
+                let path = client.currentVersion.map { SlurmRESTClient.historyPath(version: $0) } ?? "slurmdb jobs"
+                issues.append(SlurmPollIssue(command: "slurmrestd \(path)", error: error))
+            }
+        }
         let duration = (clock.now - started).seconds
         state.withLock { state in
             state.polls += 1
@@ -108,7 +133,9 @@ public final class SlurmRESTCollector: Collector, Service {
             state.unreportedIssues = true
             for outcome in outcomes where outcome.failed { state.errorTotals[outcome.endpoint, default: 0] += 1 }
             if let jobs, let nodes {
-                state.snapshot = SlurmSnapshot(jobs: jobs, nodes: nodes, scheduler: scheduler, time: time / 1000)
+                let listed = Set(jobs.map(\.jobID))
+                let merged = jobs + history.filter { !listed.contains($0.jobID) }
+                state.snapshot = SlurmSnapshot(jobs: merged, nodes: nodes, scheduler: scheduler, time: time / 1000)
                 state.lastSuccessMs = time
                 state.up = true
             } else {

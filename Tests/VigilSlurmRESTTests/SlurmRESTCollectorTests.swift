@@ -67,14 +67,22 @@ struct SlurmRESTCollectorTests {
             #expect(
                 server.requests == [
                     "/openapi/v3", "/slurm/\(version)/jobs", "/slurm/\(version)/nodes",
-                    "/slurm/\(version)/diag",
+                    "/slurm/\(version)/diag", "/slurmdb/\(version)/jobs",
                 ])
             #expect(collector.issues.isEmpty)
 
-            // The data the command path's decoders read from the same bytes, through the same SlurmMetrics.
+            // The data the command path's decoders read from the same bytes, through the same SlurmMetrics:
+            // the live jobs plus the accounting's finished ones they no longer list (none without slurmdbd,
+            // where /slurmdb answers 404).
+            let live = try SlurmDecoder.jobs(try Self.read(directory, "restd-\(version)-jobs.json"))
+            let hasHistory = FileManager.default.fileExists(
+                atPath: directory.appending(path: "restd-db\(version)-jobs.json").path)
+            let history =
+                hasHistory ? try SlurmDecoder.jobs(try Self.read(directory, "restd-db\(version)-jobs.json")) : []
+            let listed = Set(live.map(\.jobID))
             let expected = SlurmMetrics.metricSet(
                 for: SlurmSnapshot(
-                    jobs: try SlurmDecoder.jobs(try Self.read(directory, "restd-\(version)-jobs.json")),
+                    jobs: live + history.filter { !listed.contains($0.jobID) },
                     nodes: try SlurmDecoder.nodes(try Self.read(directory, "restd-\(version)-nodes.json")),
                     scheduler: try SlurmDecoder.schedulerStats(try Self.read(directory, "restd-\(version)-diag.json")),
                     time: 1_700_000_000))
@@ -89,6 +97,64 @@ struct SlurmRESTCollectorTests {
             #expect(Self.value(output, "slurm_data_stale") == 0)
             #expect(Self.value(output, "slurm_rest_request_success", ["endpoint": "diag"]) == 1)
             #expect(Self.value(output, "slurm_rest_errors_total", ["endpoint": "jobs"]) == 0)
+            #expect(
+                Self.value(output, "slurm_rest_request_success", ["endpoint": "slurmdb_jobs"]) == (hasHistory ? 1 : nil)
+            )
+            #expect(Self.value(output, "slurm_rest_errors_total", ["endpoint": "slurmdb_jobs"]) == 0)
+            // 22.05 refuses epoch seconds there ("Unable to parse time format"); 24.11 documents them.
+            let window =
+                version == "v0.0.38" ? "start_time=now-3600&end_time=now" : "start_time=1699996400&end_time=1700000000"
+            #expect(
+                server.queries["/slurmdb/\(version)/jobs"]
+                    == window
+                    + "&state=BOOT_FAIL%2CCANCELLED%2CCOMPLETED%2CDEADLINE%2CFAILED%2CNODE_FAIL%2COUT_OF_MEMORY%2CPREEMPTED%2CTIMEOUT"
+            )
+        }
+    }
+
+    @Test("the accounting's jobs fill in what slurmctld forgot; a failing /slurmdb costs only them")
+    func historyFromSlurmdb() async throws {
+        guard let directory = Self.fixtures("22.05.8-slurmdbd") else { return }
+        // slurmctld lists only the running and the pending job (9, 10), as after MinJobAge.
+        let source = try Self.read(directory, "restd-v0.0.38-jobs.json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(source)) as? [String: Any])
+        var trimmed = object
+        trimmed["jobs"] = (object["jobs"] as? [[String: Any]] ?? []).filter { [9, 10].contains($0["job_id"] as? Int) }
+        let work = FileManager.default.temporaryDirectory.appending(path: "vigil-slurmrest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        for name in [
+            "restd-openapi-v3.json", "restd-v0.0.38-nodes.json", "restd-v0.0.38-diag.json", "restd-dbv0.0.38-jobs.json",
+        ] {
+            try FileManager.default.copyItem(at: directory.appending(path: name), to: work.appending(path: name))
+        }
+        try JSONSerialization.data(withJSONObject: trimmed).write(to: work.appending(path: "restd-v0.0.38-jobs.json"))
+        let server = SlurmRESTTestServer(directory: work, user: Self.user, token: Self.token)
+        try await server.serve { url in
+            let client = SlurmRESTClient(baseURL: url, user: Self.user, token: .value(Self.token))
+            let collector = SlurmRESTCollector(client: client, now: { 1_795_967_300_000 })
+            await collector.poll()
+            #expect(collector.issues.isEmpty)
+            let jobs = collector.snapshot?.jobs ?? []
+            #expect(jobs.first { $0.jobID == 2 }?.outcome == .failed)
+            #expect(jobs.first { $0.jobID == 1 }?.outcome == .completed)
+            #expect(jobs.filter { $0.jobID == 9 }.count == 1)
+            let output = Self.collect(collector)
+            #expect(Self.value(output, "slurm_queue_failed") == 1)
+            // 22.05's accounting JSON says exit 0 for the failed job and REST has no text form to correct
+            // it: it is not counted by exit code.
+            let exits = output.metrics.families.first { $0.name == "slurm_jobs_finished_exit_code" }?.samples ?? []
+            #expect(!exits.contains { $0.labels["outcome"] == "failed" }, "\(exits)")
+
+            server.fail("/slurmdb/v0.0.38/jobs")
+            await collector.poll()
+            let failing = Self.collect(collector)
+            #expect(collector.issues.map(\.command) == ["slurmrestd /slurmdb/v0.0.38/jobs"])
+            #expect(Self.value(failing, "slurm_up") == 1)
+            #expect(Self.value(failing, "slurm_rest_errors_total", ["endpoint": "slurmdb_jobs"]) == 1)
+            #expect(Self.value(failing, "slurm_queue_failed") == 0)
+            #expect(Self.value(failing, "slurm_queue_running") == 1)
+            #expect(client.currentVersion == "v0.0.38")
         }
     }
 

@@ -6,7 +6,7 @@ import Synchronization
 import VigilTestSupport
 
 /// A loopback slurmrestd serving captured responses from a fixture directory
-/// (`restd-openapi-v3.json`, `restd-VERSION-ENDPOINT.json`): a request without the expected
+/// (`restd-openapi-v3.json`, `restd-VERSION-ENDPOINT.json`, `restd-dbVERSION-jobs.json` for `/slurmdb/`): a request without the expected
 /// `X-SLURM-USER-NAME` and `X-SLURM-USER-TOKEN` gets the captured 401 (`restd-jwt-unauthenticated.body`),
 /// an unknown path 404, and with ``delay`` set every answer waits (a hung slurmctld).
 final class SlurmRESTTestServer: Sendable {
@@ -19,6 +19,8 @@ final class SlurmRESTTestServer: Sendable {
 
     struct State {
         var requests: [String] = []
+        /// The query strings of the requests that had one, by path.
+        var queries: [String: String] = [:]
         var delay: Duration?
         var failing: [String: (status: HTTPResponse.Status, body: String)] = [:]
     }
@@ -31,6 +33,7 @@ final class SlurmRESTTestServer: Sendable {
     }
 
     var requests: [String] { state.withLock { $0.requests } }
+    var queries: [String: String] { state.withLock { $0.queries } }
     /// Every answer waits this long first.
     func setDelay(_ delay: Duration?) { state.withLock { $0.delay = delay } }
     /// Paths answered with an error status (`/slurm/v0.0.42/diag`, 500) and `body`.
@@ -42,6 +45,7 @@ final class SlurmRESTTestServer: Sendable {
         let path = request.uri.path
         let delay = state.withLock { state in
             state.requests.append(path)
+            if let query = request.uri.query { state.queries[path] = query }
             return state.delay
         }
         if let delay { try await Task.sleep(for: delay) }
@@ -59,6 +63,11 @@ final class SlurmRESTTestServer: Sendable {
         let file: String
         if path == "/openapi/v3", openAPI {
             file = "restd-openapi-v3.json"
+        } else if path.hasPrefix("/slurmdb/") {
+            // The accounting's jobs, as capture-fixtures.sh names them: restd-dbVERSION-jobs.json.
+            let parts = path.split(separator: "/")
+            guard parts.count == 3 else { return Response(status: .notFound) }
+            file = "restd-db\(parts[1])-\(parts[2]).json"
         } else if path.hasPrefix("/slurm/") {
             let parts = path.split(separator: "/")
             guard parts.count == 3 else { return Response(status: .notFound) }
