@@ -27,10 +27,10 @@ extension Evaluator {
         }
     }
 
-    /// One `info()` call over one range: the cache key of its result.
-    struct InfoKey: Hashable {
-        var call: String
+    /// One `info()` call's result over one range, every step's vector by time.
+    struct InfoResult {
         var range: EvaluationRange
+        var vectors: [Int64: [VectorSample]]
     }
 
     static let targetInfoName = "target_info"
@@ -51,11 +51,12 @@ extension Evaluator {
             range = EvaluationRange(start: range.start, end: range.start, step: 0)
             at = range.start
         }
-        let key = InfoKey(call: Expr.call(call).description, range: range)
-        if infoResults[key] == nil {
-            infoResults[key] = try evaluateInfo(call, over: range)
+        // One result per call: a subquery moves on to its next range and never comes back to the last one.
+        let key = Expr.call(call).description
+        if infoResults[key]?.range != range {
+            infoResults[key] = InfoResult(range: range, vectors: try evaluateInfo(call, over: range))
         }
-        var out = infoResults[key]?[at] ?? []
+        var out = infoResults[key]?.vectors[at] ?? []
         if at != t {
             for i in out.indices { out[i].timestamp = t }
         }

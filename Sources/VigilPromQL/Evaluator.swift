@@ -36,8 +36,8 @@ final class Evaluator {
     private var windows: [[LabelMatcher]: (Int64, Int64)] = [:]
     /// The steps being evaluated: the query's, or a subquery's while its inner expression is evaluated.
     var evaluationRange: EvaluationRange
-    /// `info()` results over a whole range, computed at the first step that needs them.
-    var infoResults: [InfoKey: [Int64: [VectorSample]]] = [:]
+    /// `info()` results over a whole range, computed at the first step that needs them, by call.
+    var infoResults: [String: InfoResult] = [:]
 
     init(storage: any Queryable, start: Int64, end: Int64, step: Int64, options: Engine.Options) throws {
         querier = try storage.querier(mint: Int64.min / 2, maxt: Int64.max / 2)

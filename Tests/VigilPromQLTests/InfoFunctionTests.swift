@@ -16,6 +16,9 @@ import VigilPromQL
         #expect(report.skipped == 1)
     }
 
+    /// Range evals only, as in Prometheus's script: the runner re-checks an instant eval with every selector
+    /// pinned by `@` at other times, and `info()` looks its info samples up at the evaluation time, not at the
+    /// `@` time (Prometheus's runner would fail such an eval as well).
     static let scripts: [(name: String, evals: Int, text: String)] = [
         (
             "several info metrics, none, and info series appearing mid-range", 9,
