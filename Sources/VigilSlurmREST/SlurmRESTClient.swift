@@ -71,15 +71,16 @@ public final class SlurmRESTClient: Sendable {
 
     /// `GET /slurmdb/VERSION/jobs` for the jobs that ended in the `windowSeconds` before `now` (epoch
     /// seconds) in one of ``SlurmCommand/finishedStates`` — what `sacct` lists on the command path. nil
-    /// when slurmrestd answers 404 (started without its slurmdbd plugin: no accounting). The time syntax
-    /// differs: v0.0.38 (22.05) takes Slurm's `now-3600` and refuses epoch seconds, v0.0.40+ take epoch
-    /// seconds. A 404 here never forgets the version (``get(endpoint:)`` does).
+    /// when slurmrestd answers 404 (started without its slurmdbd plugin: no accounting). The query differs
+    /// by version, as the real daemons showed: v0.0.38 (22.05) takes Slurm's `now-3600` (epoch seconds:
+    /// "Unable to parse time format") and the states as one list with encoded commas (a bare comma: 400);
+    /// v0.0.40+ (24.11) take epoch seconds and one `state=` per state (an encoded list is one unknown
+    /// flag, a bare comma 400). A 404 here never forgets the version (``get(endpoint:)`` does).
     public func history(windowSeconds: Int64, now: Int64) async throws(SchedulerError) -> [UInt8]? {
         let version = try await version()
-        let (start, end) =
-            version == "v0.0.38" ? ("now-\(windowSeconds)", "now") : (String(now - windowSeconds), String(now))
-        let states = SlurmCommand.finishedStates.replacingOccurrences(of: ",", with: "%2C")
-        let path = Self.historyPath(version: version) + "?start_time=\(start)&end_time=\(end)&state=\(states)"
+        let path =
+            Self.historyPath(version: version) + "?"
+            + Self.historyQuery(version: version, windowSeconds: windowSeconds, now: now)
         let (status, body) = try await fetch(path)
         if status == .notFound { return nil }
         guard status == .ok else { throw statusError(status, body: body, path: path) }
@@ -88,6 +89,15 @@ public final class SlurmRESTClient: Sendable {
 
     /// `/slurmdb/VERSION/jobs`.
     public static func historyPath(version: String) -> String { "/slurmdb/\(version)/jobs" }
+
+    /// The query of ``history(windowSeconds:now:)`` for `version`.
+    static func historyQuery(version: String, windowSeconds: Int64, now: Int64) -> String {
+        let states = SlurmCommand.finishedStates.split(separator: ",")
+        if version == "v0.0.38" {
+            return "start_time=now-\(windowSeconds)&end_time=now&state=" + states.joined(separator: "%2C")
+        }
+        return "start_time=\(now - windowSeconds)&end_time=\(now)" + states.map { "&state=\($0)" }.joined()
+    }
 
     /// The whole body of `GET path`, or the error its status stands for.
     public func get(_ path: String) async throws(SchedulerError) -> [UInt8] {

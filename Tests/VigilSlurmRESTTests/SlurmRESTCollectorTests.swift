@@ -101,14 +101,14 @@ struct SlurmRESTCollectorTests {
                 Self.value(output, "slurm_rest_request_success", ["endpoint": "slurmdb_jobs"]) == (hasHistory ? 1 : nil)
             )
             #expect(Self.value(output, "slurm_rest_errors_total", ["endpoint": "slurmdb_jobs"]) == 0)
-            // 22.05 refuses epoch seconds there ("Unable to parse time format"); 24.11 documents them.
-            let window =
-                version == "v0.0.38" ? "start_time=now-3600&end_time=now" : "start_time=1699996400&end_time=1700000000"
-            #expect(
-                server.queries["/slurmdb/\(version)/jobs"]
-                    == window
-                    + "&state=BOOT_FAIL%2CCANCELLED%2CCOMPLETED%2CDEADLINE%2CFAILED%2CNODE_FAIL%2COUT_OF_MEMORY%2CPREEMPTED%2CTIMEOUT"
-            )
+            // What the real daemons accept: 22.05 refuses epoch seconds ("Unable to parse time format") and
+            // a bare comma (400); 24.11 reads an encoded list as one unknown flag and wants state= per state.
+            let states = SlurmCommand.finishedStates.split(separator: ",")
+            let query =
+                version == "v0.0.38"
+                ? "start_time=now-3600&end_time=now&state=" + states.joined(separator: "%2C")
+                : "start_time=1699996400&end_time=1700000000" + states.map { "&state=\($0)" }.joined()
+            #expect(server.queries["/slurmdb/\(version)/jobs"] == query)
         }
     }
 
