@@ -219,7 +219,9 @@ let package = Package(
         ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilEncodingTests", dependencies: ["VigilEncoding"], swiftSettings: swiftSettings),
-        .testTarget(name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel", "VigilStorage", "VigilStorageTestSupport"],
+            swiftSettings: swiftSettings),
         // What the storage tests of every implementation share (helpers, a seeded generator).
         .target(
             name: "VigilStorageTestSupport", dependencies: ["VigilModel", "VigilStorage", "VigilEncoding"],

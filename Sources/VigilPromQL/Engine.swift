@@ -1,6 +1,14 @@
 import VigilModel
 import VigilStorage
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#else
+    import Darwin
+#endif
+
 /// Evaluates PromQL against a ``Queryable`` with Prometheus 3.5's semantics.
 ///
 /// Queries run synchronously on the calling task; cancelling the task cancels the query at the next step.
@@ -18,23 +26,30 @@ public struct Engine: Sendable {
         /// aggregations, arithmetic, `histogram_quantile`) run node by node over all steps at once instead
         /// of step by step. The results are the same; off is the reference path, for comparisons.
         public var wholeRangeEvaluation: Bool
+        /// How many threads may decode the series of one selection at once (from 8 series per thread up):
+        /// by default one per processor. Results do not depend on it; 1 reads on the calling thread only.
+        public var readConcurrency: Int
 
         public init(
             lookbackDeltaMilliseconds: Int64 = 5 * 60 * 1000, maxSamples: Int = 50_000_000,
             timeoutSeconds: Double? = 120, defaultSubqueryStepMilliseconds: Int64 = 60_000,
-            wholeRangeEvaluation: Bool = true
+            wholeRangeEvaluation: Bool = true, readConcurrency: Int = Engine.processorCount
         ) {
             self.lookbackDeltaMilliseconds = lookbackDeltaMilliseconds
             self.maxSamples = maxSamples
             self.timeoutSeconds = timeoutSeconds
             self.defaultSubqueryStepMilliseconds = defaultSubqueryStepMilliseconds
             self.wholeRangeEvaluation = wholeRangeEvaluation
+            self.readConcurrency = Swift.max(1, readConcurrency)
         }
     }
 
     public var options: Options
 
     public init(options: Options = Options()) { self.options = options }
+
+    /// The processors online (at least 1).
+    public static let processorCount: Int = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     /// Evaluates `query` at `time` (milliseconds since the epoch).
     public func instantQuery(_ query: String, at time: Int64, on storage: any Queryable) throws -> QueryResult {

@@ -295,10 +295,31 @@ extension Evaluator {
 
         mutating func advance(to t: Int64) -> Range<Int> {
             let ts = evaluator.referenceTime(at, t) - offset
-            while first < points.count && points[first].timestamp <= ts - range { first += 1 }
-            if next < first { next = first }
-            while next < points.count && points[next].timestamp <= ts { next += 1 }
+            first = Self.firstIndex(in: points, after: ts - range, from: first)
+            next = Self.firstIndex(in: points, after: ts, from: Swift.max(next, first))
             return first..<next
+        }
+
+        /// The first index at or after `start` whose time is above `bound`: a galloping search, so a step
+        /// that moves the window by a few samples costs a few comparisons, and a long window (a whole day
+        /// at an instant) a binary search instead of a scan.
+        static func firstIndex(in points: [Sample], after bound: Int64, from start: Int) -> Int {
+            guard start < points.count, points[start].timestamp <= bound else { return start }
+            // points[low] is at or before the bound; points[high] (or the end) is after it.
+            var low = start
+            var stride = 1
+            var high = start + 1
+            while high < points.count && points[high].timestamp <= bound {
+                low = high
+                stride <<= 1
+                high = low + stride
+            }
+            high = Swift.min(high, points.count)
+            while high - low > 1 {
+                let middle = low + (high - low) / 2
+                if points[middle].timestamp <= bound { low = middle } else { high = middle }
+            }
+            return high
         }
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import VigilModel
 import VigilStorage
 
@@ -184,18 +185,55 @@ final class Evaluator {
         if let cached = cache[matchers] { return cached }
         let hints = windows[matchers].map { SelectHints(start: $0.0, end: $0.1) }
         var set = try querier.select(sorted: true, hints: hints, matchers: matchers)
-        var result: [SelectedSeries] = []
-        var expected = 0
-        while let s = try set.next() {
-            var samples: [Sample] = []
-            samples.reserveCapacity(expected + expected / 8)
-            try s.appendSamples(into: &samples, from: .min, through: .max)
-            // The series of one selector mostly have as many samples as each other: size the next array for it.
-            expected = samples.count
-            result.append(SelectedSeries(labels: s.labels, samples: samples))
-        }
+        var selected: [any Series] = []
+        while let s = try set.next() { selected.append(s) }
+        let result = try Self.read(selected, concurrency: options.readConcurrency)
         cache[matchers] = result
         return result
+    }
+
+    /// Decodes `selected` in order, spread over up to `concurrency` threads when there are enough series for
+    /// it to pay (decoding is most of a long query's time, and series are independent snapshots).
+    static func read(_ selected: [any Series], concurrency: Int) throws -> [SelectedSeries] {
+        let workers = Swift.min(concurrency, selected.count / minimumSeriesPerReader)
+        guard workers > 1 else {
+            return try selected.map { series in
+                var samples: [Sample] = []
+                try series.appendSamples(into: &samples, from: .min, through: .max)
+                return SelectedSeries(labels: series.labels, samples: samples)
+            }
+        }
+        var results = [SelectedSeries?](repeating: nil, count: selected.count)
+        var failures = [StorageError?](repeating: nil, count: selected.count)
+        results.withUnsafeMutableBufferPointer { results in
+            failures.withUnsafeMutableBufferPointer { failures in
+                let slots = DisjointSlots(results: results, failures: failures)
+                // Each worker takes every `workers`-th series: distinct slots, so no two threads write one.
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for index in stride(from: worker, to: selected.count, by: workers) {
+                        var samples: [Sample] = []
+                        do throws(StorageError) {
+                            try selected[index].appendSamples(into: &samples, from: .min, through: .max)
+                            slots.results[index] = SelectedSeries(labels: selected[index].labels, samples: samples)
+                        } catch {
+                            slots.failures[index] = error
+                        }
+                    }
+                }
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return results.map { $0! }
+    }
+
+    /// Below this many series per thread, a selection is read on the calling thread.
+    static let minimumSeriesPerReader = 8
+
+    /// The result slots of a parallel read; each thread writes only its own indices, and the caller reads
+    /// them after every thread has finished.
+    private struct DisjointSlots: @unchecked Sendable {
+        let results: UnsafeMutableBufferPointer<SelectedSeries?>
+        let failures: UnsafeMutableBufferPointer<StorageError?>
     }
 
     func referenceTime(_ at: AtModifier?, _ t: Int64) -> Int64 {

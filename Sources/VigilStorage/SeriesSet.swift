@@ -3,10 +3,11 @@ import VigilModel
 /// One series of a query result: its labels and a way to iterate its samples.
 ///
 /// A series stays usable after its ``SeriesSet`` has moved on, and each ``makeSampleIterator()``
-/// starts again from the first sample. (Chunk-level access — encoded chunks handed through without
+/// starts again from the first sample. A series is a snapshot: reading it from several threads at once is
+/// safe (the PromQL engine decodes the series of a large selection in parallel). (Chunk-level access — encoded chunks handed through without
 /// decoding, for remote read and compaction — will come as a separate `ChunkSeries` protocol beside
 /// this one, as Prometheus's `ChunkSeries` beside `Series`, so sample readers are not affected.)
-public protocol Series {
+public protocol Series: Sendable {
     var labels: Labels { get }
     func makeSampleIterator() -> any SampleIterator
 

@@ -113,8 +113,9 @@ import VigilStorageTestSupport
     }
 }
 
-/// A series over a prepared iterator, to read it with ``Series/samples()``.
-struct ChainedSeriesFixture: Series {
+/// A series over a prepared iterator, to read it with ``Series/samples()``. Read on one thread only (the
+/// iterator it hands out is not a snapshot), hence unchecked.
+struct ChainedSeriesFixture: Series, @unchecked Sendable {
     let iterator: ChainSampleIterator
     init(_ iterator: ChainSampleIterator) { self.iterator = iterator }
     var labels: Labels { Labels() }
