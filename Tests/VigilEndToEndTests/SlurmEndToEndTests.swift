@@ -2,17 +2,18 @@ import Foundation
 import Testing
 import VigilTestSupport
 
-/// `vigil agent --slurm` and `vigil agent --slurm-restd` against a real single-node Slurm (slurmctld,
-/// slurmd, slurmdbd on MariaDB, slurmrestd with JWT; 8 fake GPUs on localhost), started once with
-/// ../shared/recipes/slurm/start-local-slurm.sh (read in place, never copied) and stopped with
-/// stop-local-slurm.sh. Needs root (the script apt-installs what is missing; `.ci/run` installs it
-/// first); skipped with a message outside CI when that is not possible, required in CI.
+/// `vigil agent --slurm`, `vigil agent --slurm-restd` and `vigil jobs` (from `vigil server --slurm`)
+/// against a real single-node Slurm (slurmctld, slurmd, slurmdbd on MariaDB, slurmrestd with JWT; 8 fake
+/// GPUs on localhost), started once with ../shared/recipes/slurm/start-local-slurm.sh (read in place,
+/// never copied) and stopped with stop-local-slurm.sh. Needs root (the script apt-installs what is
+/// missing; `.ci/run` installs it first); skipped with a message outside CI when that is not possible,
+/// required in CI.
 ///
 /// One test, one cluster: finished jobs first (completed, failed with exit 3, held then cancelled),
 /// then slurmctld restarted without its job state so that only slurmdbd remembers them (as after
 /// `MinJobAge`), then a job holding all 8 GPUs and one pending behind it. Every figure is compared with
 /// what Slurm's own commands (`sacct -P`, `squeue`) print.
-@Suite("vigil agent --slurm and --slurm-restd against a real Slurm", .serialized)
+@Suite("vigil agent --slurm and --slurm-restd, vigil jobs against a real Slurm", .serialized)
 struct SlurmEndToEndTests {
     static let recipes = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -117,7 +118,8 @@ struct SlurmEndToEndTests {
 
         // A token slurmctld refuses from the next poll on (every 15 s): the last good data stays, marked stale.
         let good = String(token.dropFirst("SLURM_JWT=".count))
-        try Data((String(good.dropLast(4)) + "AAAA\n").utf8).write(to: tokenFile)
+        let forged = good.hasSuffix("AAAA") ? "BBBB" : "AAAA"
+        try Data((String(good.dropLast(4)) + forged + "\n").utf8).write(to: tokenFile)
 
         // Drain the node while the 8-GPU job runs (draining, with the reason), then resume it.
         try Self.run(["scontrol", "update", "nodename=localhost", "state=drain", "reason=vigil-maintenance"])
