@@ -3,7 +3,8 @@ import VigilEncoding
 import VigilModel
 import VigilStorage
 
-/// One series of the head: its identity and its samples as XOR chunks.
+/// One series of the head: its identity and its samples: the open chunk is XOR (appendable), full chunks are
+/// packed where that is smaller.
 final class HeadSeries: Sendable {
     let ref: UInt64
     let labels: Labels
@@ -58,6 +59,37 @@ struct HeadSeriesState: ~Copyable {
         return chunks
     }
 
+    /// A full chunk as the head keeps it until the chunk goes into a block: packed when that is smaller
+    /// (decimal values, the usual case: about a third less memory on exporter data, and faster to read),
+    /// else the XOR bytes as they are.
+    static func seal(_ open: XORChunkEncoder, minTime: Int64, maxTime: Int64) -> HeadChunk {
+        let xor = Array(open.chunkBytes)
+        var timestamps: [Int64] = []
+        var values: [Double] = []
+        timestamps.reserveCapacity(open.count)
+        values.reserveCapacity(open.count)
+        var decoder = XORChunkDecoder()
+        do {
+            try decoder.reset(xor)
+            while try decoder.next() {
+                timestamps.append(decoder.timestamp)
+                values.append(decoder.value)
+            }
+        } catch {
+            return HeadChunk(bytes: xor, minTime: minTime, maxTime: maxTime)  // unreachable: the head wrote it
+        }
+        var packed: [UInt8] = []
+        let isPacked = timestamps.withUnsafeBufferPointer { timestamps in
+            values.withUnsafeBufferPointer {
+                PackedChunkEncoder.encode(timestamps: timestamps, values: $0, into: &packed)
+            }
+        }
+        guard isPacked, packed.count < xor.count else {
+            return HeadChunk(bytes: xor, minTime: minTime, maxTime: maxTime)
+        }
+        return HeadChunk(bytes: packed, minTime: minTime, maxTime: maxTime, encoding: .packed)
+    }
+
     /// Stores a sample at commit, or says why not.
     mutating func commit(_ sample: Sample, samplesPerChunk: Int) -> CommitOutcome {
         if let newest, sample.timestamp <= newest.timestamp {
@@ -67,7 +99,7 @@ struct HeadSeriesState: ~Copyable {
             return .rejected(sample.timestamp == newest.timestamp ? .duplicateSampleForTimestamp : .outOfOrderSample)
         }
         if open.count >= samplesPerChunk, let newest {
-            full.append(HeadChunk(bytes: Array(open.chunkBytes), minTime: openMinTime, maxTime: newest.timestamp))
+            full.append(Self.seal(open, minTime: openMinTime, maxTime: newest.timestamp))
             open = XORChunkEncoder()
         }
         if open.count == 0 {

@@ -28,12 +28,14 @@ import VigilStorageTestSupport
         let series = try #require(head.series(ref: 1))
         let chunks = series.snapshot()
         #expect(chunks.count == 9)
-        #expect(chunks.dropLast().allSatisfy { XORChunkCount($0.bytes) == 120 })
-        #expect(XORChunkCount(chunks.last!.bytes) == 40)
+        #expect(chunks.dropLast().allSatisfy { $0.sampleCount == 120 })
+        #expect(chunks.last!.sampleCount == 40)
         #expect(chunks[1].minTime == 120 * 15_000)
         #expect(chunks[0].maxTime == 119 * 15_000)
-        // Full chunks are compact: XOR data, well under 16 bytes per sample.
-        #expect(chunks[0].bytes.count < 120 * 4)
+        // Full chunks are sealed packed (decimals: smaller than their XOR); the open one stays XOR.
+        #expect(chunks.dropLast().allSatisfy { $0.encoding == .packed })
+        #expect(chunks.last!.encoding == .xor && XORChunkCount(chunks.last!.bytes) == 40)
+        #expect(chunks[0].bytes.count < 120)
     }
 
     @Test(arguments: [(0, 999), (119, 121), (120, 120), (100, 700), (960, 999), (999, 999)])
