@@ -64,39 +64,11 @@ public struct PackedChunkDecoder: Sendable {
 
     private mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(CodecError) {
         var reader = FrameReader(bytes: bytes)
-        let rawCount = try reader.unsigned()
-        guard rawCount >= 1, rawCount <= UInt64(PackedChunk.maxSamples) else {
-            throw .corrupt(at: 0, "packed chunk declares \(rawCount) samples (1 to \(PackedChunk.maxSamples) allowed)")
-        }
-        let count = Int(rawCount)
-        let first = try reader.signed()
-        let flagsOffset = reader.position
-        let flags = try reader.byte()
-        guard flags & ~PackedChunk.knownFlags == 0, flags >> PackedChunk.frameShiftBit <= 2 else {
-            throw .corrupt(at: flagsOffset, "unknown packed chunk flags 0x\(String(flags, radix: 16))")
-        }
-        let scaleOffset = reader.position
-        let scale = Int(try reader.byte())
-        guard scale <= PackedChunk.maxScale else {
-            throw .corrupt(at: scaleOffset, "decimal scale \(scale) is above \(PackedChunk.maxScale)")
-        }
-        let packedSteps = flags & PackedChunk.packedStepsFlag != 0
-        let packedValues = flags & PackedChunk.packedValuesFlag != 0
-        let frame = PackedChunk.minimumFrame << Int(flags >> PackedChunk.frameShiftBit)
-        var step: Int64 = 0
-        if count > 1 && !packedSteps {
-            let stepOffset = reader.position
-            let raw = try reader.unsigned()
-            guard raw >= 1, raw < UInt64(PackedChunk.integerLimit) else {
-                throw .corrupt(at: stepOffset, "timestamp step \(raw) is not between 1 and 2⁵³")
-            }
-            step = Int64(raw)
-            let (span, overflow) = step.multipliedReportingOverflow(by: Int64(count - 1))
-            guard !overflow, !first.addingReportingOverflow(span).overflow else {
-                throw .corrupt(at: stepOffset, "timestamps overflow: \(count) samples from \(first) every \(step) ms")
-            }
-        }
-        let base = try reader.signed()
+        let header = try reader.header()
+        let (count, first, step, base, frame) = (header.count, header.first, header.step, header.base, header.frame)
+        let packedSteps = header.packedSteps
+        let packedValues = header.packedValues
+        let scale = header.scale
 
         if timestamps.count < count {
             timestamps = [Int64](repeating: 0, count: count)
@@ -149,8 +121,52 @@ public struct PackedChunkDecoder: Sendable {
     }
 }
 
+extension PackedChunk {
+    /// What a packed chunk's header tells without decoding its frames.
+    public struct Summary: Sendable, Equatable {
+        public var count: Int
+        public var firstTimestamp: Int64
+        /// The smallest and largest value (packed chunks hold no NaN).
+        public var minimum: Double
+        public var maximum: Double
+    }
+
+    /// Reads `chunk`'s header: sample count, first timestamp, and the range of its values. Throws what
+    /// ``PackedChunkDecoder`` would throw for a damaged header (damage in the frames goes unnoticed).
+    public static func summary(of chunk: [UInt8]) throws(CodecError) -> Summary {
+        let result: Result<PackedChunkHeader, CodecError> = chunk.withUnsafeBytes { bytes in
+            var reader = FrameReader(bytes: bytes)
+            do throws(CodecError) {
+                return .success(try reader.header())
+            } catch {
+                return .failure(error)
+            }
+        }
+        let header = try result.get()
+        return Summary(
+            count: header.count, firstTimestamp: header.first, minimum: value(header.lowest, scale: header.scale),
+            maximum: value(header.highest, scale: header.scale))
+    }
+}
+
+/// A packed chunk's header: everything before its frames.
+struct PackedChunkHeader {
+    var count: Int
+    var first: Int64
+    var scale: Int
+    var packedSteps: Bool
+    var packedValues: Bool
+    var frame: Int
+    /// The step of regular timestamps (0 when they are packed, or for one sample).
+    var step: Int64
+    /// The first value's integer, and the smallest and largest of the chunk's integers.
+    var base: Int64
+    var lowest: Int64
+    var highest: Int64
+}
+
 /// Reads the varints, bytes and bit-packed frames of one packed chunk, checking every bound.
-private struct FrameReader {
+struct FrameReader {
     let bytes: UnsafeRawBufferPointer
     var position = 0
 
@@ -160,6 +176,59 @@ private struct FrameReader {
 
     mutating func signed() throws(CodecError) -> Int64 {
         try Varint.decodeSigned(from: bytes, at: &position)
+    }
+
+    /// Reads the chunk's header, everything before the frames, checking every field.
+    mutating func header() throws(CodecError) -> PackedChunkHeader {
+        let rawCount = try unsigned()
+        guard rawCount >= 1, rawCount <= UInt64(PackedChunk.maxSamples) else {
+            throw .corrupt(at: 0, "packed chunk declares \(rawCount) samples (1 to \(PackedChunk.maxSamples) allowed)")
+        }
+        let count = Int(rawCount)
+        let first = try signed()
+        let flagsOffset = position
+        let flags = try byte()
+        guard flags & ~PackedChunk.knownFlags == 0, flags >> PackedChunk.frameShiftBit <= 2 else {
+            throw .corrupt(at: flagsOffset, "unknown packed chunk flags 0x\(String(flags, radix: 16))")
+        }
+        let scaleOffset = position
+        let scale = Int(try byte())
+        guard scale <= PackedChunk.maxScale else {
+            throw .corrupt(at: scaleOffset, "decimal scale \(scale) is above \(PackedChunk.maxScale)")
+        }
+        let packedSteps = flags & PackedChunk.packedStepsFlag != 0
+        let packedValues = flags & PackedChunk.packedValuesFlag != 0
+        var step: Int64 = 0
+        if count > 1 && !packedSteps {
+            let stepOffset = position
+            let raw = try unsigned()
+            guard raw >= 1, raw < UInt64(PackedChunk.integerLimit) else {
+                throw .corrupt(at: stepOffset, "timestamp step \(raw) is not between 1 and 2⁵³")
+            }
+            step = Int64(raw)
+            let (span, overflow) = step.multipliedReportingOverflow(by: Int64(count - 1))
+            guard !overflow, !first.addingReportingOverflow(span).overflow else {
+                throw .corrupt(at: stepOffset, "timestamps overflow: \(count) samples from \(first) every \(step) ms")
+            }
+        }
+        let base = try signed()
+        var lowest = base
+        var highest = base
+        if packedValues {
+            let rangeOffset = position
+            let below = try unsigned()
+            let above = try unsigned()
+            guard below < UInt64(PackedChunk.integerLimit) * 2, above < UInt64(PackedChunk.integerLimit) * 2 else {
+                throw .corrupt(
+                    at: rangeOffset, "value range \(below) below and \(above) above the first value is too wide")
+            }
+            lowest = base &- Int64(below)
+            highest = base &+ Int64(above)
+        }
+        return PackedChunkHeader(
+            count: count, first: first, scale: scale, packedSteps: packedSteps, packedValues: packedValues,
+            frame: PackedChunk.minimumFrame << Int(flags >> PackedChunk.frameShiftBit), step: step, base: base,
+            lowest: lowest, highest: highest)
     }
 
     mutating func byte() throws(CodecError) -> UInt8 {

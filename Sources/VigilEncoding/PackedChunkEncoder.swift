@@ -35,7 +35,9 @@ public enum PackedChunkEncoder {
             guard steps[index] > 0 && steps[index] < PackedChunk.integerLimit else { return false }
         }
         let regularStep = count > 1 && steps[1...].allSatisfy { $0 == steps[1] } ? steps[1] : nil
-        let constant = integers.allSatisfy { $0 == integers[0] }
+        let lowest = integers.min()!
+        let highest = integers.max()!
+        let constant = lowest == highest
 
         var best: [UInt8] = []
         for frameShift in constant && (count == 1 || regularStep != nil) ? [0] : PackedChunk.frameShifts {
@@ -51,6 +53,11 @@ public enum PackedChunkEncoder {
             chunk.append(UInt8(scale))
             if let regularStep { Varint.appendUnsigned(UInt64(regularStep), to: &chunk) }
             Varint.appendSigned(integers[0], to: &chunk)
+            if !constant {
+                // The range of the values, so that readers can answer min/max without decoding the frames.
+                Varint.appendUnsigned(UInt64(bitPattern: integers[0] &- lowest), to: &chunk)
+                Varint.appendUnsigned(UInt64(bitPattern: highest &- integers[0]), to: &chunk)
+            }
             let frame = PackedChunk.minimumFrame << frameShift
             if packedSteps {
                 steps.withUnsafeBufferPointer {

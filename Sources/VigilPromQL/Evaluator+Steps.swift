@@ -1,4 +1,5 @@
 import VigilModel
+import VigilStorage
 
 /// Thrown by the whole-range evaluation where the step-by-step evaluation must give the answer: an error
 /// or a limit is in sight, and only the step-by-step path reports it exactly as Prometheus does.
@@ -217,6 +218,10 @@ extension Evaluator {
         for (i, arg) in call.args.enumerated() where i != matrixIndex { scalarArgs.append(try scalarSteps(arg)) }
         let s = m.vectorSelector
         let range = m.rangeMilliseconds
+        if n == 1, Self.summarizedFunctions.contains(name) {
+            try summarizedRangeFunction(name, s, range: range, body)
+            return
+        }
         let selected = try series(s.matchers)
         var counts = [Int](repeating: 0, count: n)
         var stepScalars = [[Double]](repeating: [], count: n)
@@ -267,6 +272,39 @@ extension Evaluator {
             guard any else { continue }
             buffer.labels = series.labels
             buffer.dropName = name != "last_over_time"
+            try body(&buffer)
+        }
+    }
+
+    /// Range functions an instant query answers from ``SampleSummary`` (chunk headers where a chunk lies
+    /// wholly in the window) instead of decoding every sample: `max_over_time(x[24h])` reads a few headers.
+    static let summarizedFunctions: Set<String> = [
+        "count_over_time", "min_over_time", "max_over_time", "present_over_time",
+    ]
+
+    /// One step of a ``summarizedFunctions`` call: each series' window summarised by the storage.
+    private func summarizedRangeFunction(
+        _ name: String, _ s: VectorSelector, range: Int64, _ body: (inout StepSeries) throws -> Void
+    ) throws {
+        let ts = referenceTime(s.at, stepTime(0)) - s.offsetMilliseconds
+        var buffer = StepSeries(labels: Labels(), dropName: true, values: [0], present: [true])
+        var total = 0
+        for series in try unreadSeries(s.matchers) {
+            try checkLimits()
+            // The window is (ts - range, ts].
+            let summary = try series.summarize(from: ts &- range &+ 1, through: ts)
+            guard summary.count > 0 else { continue }
+            total += summary.count
+            if total > options.maxSamples { throw StepwiseFallback() }
+            switch name {
+            case "count_over_time": buffer.values[0] = Double(summary.count)
+            case "min_over_time": buffer.values[0] = summary.minimum
+            case "max_over_time": buffer.values[0] = summary.maximum
+            default: buffer.values[0] = 1
+            }
+            buffer.labels = series.labels
+            buffer.dropName = true
+            buffer.present[0] = true
             try body(&buffer)
         }
     }

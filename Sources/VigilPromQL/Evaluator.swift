@@ -183,13 +183,18 @@ final class Evaluator {
 
     func series(_ matchers: [LabelMatcher]) throws -> [SelectedSeries] {
         if let cached = cache[matchers] { return cached }
+        let result = try Self.read(try unreadSeries(matchers), concurrency: options.readConcurrency)
+        cache[matchers] = result
+        return result
+    }
+
+    /// The series a selector selects, in label order, not read yet.
+    func unreadSeries(_ matchers: [LabelMatcher]) throws -> [any Series] {
         let hints = windows[matchers].map { SelectHints(start: $0.0, end: $0.1) }
         var set = try querier.select(sorted: true, hints: hints, matchers: matchers)
         var selected: [any Series] = []
         while let s = try set.next() { selected.append(s) }
-        let result = try Self.read(selected, concurrency: options.readConcurrency)
-        cache[matchers] = result
-        return result
+        return selected
     }
 
     /// Decodes `selected` in order, spread over up to `concurrency` threads when there are enough series for

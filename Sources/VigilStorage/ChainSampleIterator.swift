@@ -35,6 +35,27 @@ public struct ChainedSeries: Series {
     }
 }
 
+extension ChainedSeries {
+    /// Summarises each series in turn when each starts after the previous one ends (the usual case, as in
+    /// ``appendSamples(into:from:through:)``); reads the merged samples when they overlap.
+    public func summarize(from mint: Int64, through maxt: Int64) throws(StorageError) -> SampleSummary {
+        var summary = SampleSummary()
+        for part in series {
+            let next = try part.summarize(from: mint, through: maxt)
+            guard let nextSpan = next.span else { continue }
+            if let span = summary.span, nextSpan.lowerBound <= span.upperBound {
+                var samples: [Sample] = []
+                try appendSamples(into: &samples, from: mint, through: maxt)
+                var merged = SampleSummary()
+                for sample in samples { merged.add(sample) }
+                return merged
+            }
+            summary.add(next)
+        }
+        return summary
+    }
+}
+
 /// Merges sample iterators of one series in timestamp order, keeping one sample per timestamp: of
 /// samples with equal timestamps, the one from the earliest iterator in the list.
 ///

@@ -18,6 +18,11 @@ public protocol Series: Sendable {
     /// (no call through an existential per sample) and to skip chunks outside the window by their time
     /// range. Throws what stopped reading; `samples` then holds what was read before.
     func appendSamples(into samples: inout [Sample], from mint: Int64, through maxt: Int64) throws(StorageError)
+
+    /// The count, minimum and maximum of the samples with `mint ≤ timestamp ≤ maxt` other than staleness
+    /// markers (``SampleSummary``): what `count_over_time`, `min_over_time` and `max_over_time` make of that
+    /// window. The default reads the samples; storages answer from chunk headers where they can.
+    func summarize(from mint: Int64, through maxt: Int64) throws(StorageError) -> SampleSummary
 }
 
 /// The result of ``Querier/select(sorted:hints:matchers:)``: series, each once, read one at a time.
@@ -103,6 +108,14 @@ extension Series {
     public func appendSamples(into samples: inout [Sample], from mint: Int64, through maxt: Int64) throws(StorageError)
     {
         try Self.append(makeSampleIterator(), into: &samples, from: mint, through: maxt)
+    }
+
+    public func summarize(from mint: Int64, through maxt: Int64) throws(StorageError) -> SampleSummary {
+        var samples: [Sample] = []
+        try appendSamples(into: &samples, from: mint, through: maxt)
+        var summary = SampleSummary()
+        for sample in samples { summary.add(sample) }
+        return summary
     }
 
     /// Reads the iterator with its type opened once, not through the existential at every sample (which

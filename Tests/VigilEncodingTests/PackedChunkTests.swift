@@ -65,8 +65,20 @@ struct PackedChunkTests {
     func workedExample() throws {
         let samples = [BitSample(1000, 4.5), BitSample(16000, 4.7), BitSample(31000, 5.0)]
         let chunk = try #require(packChunk(samples))
-        #expect(chunk == bytes(hex: "03d00f02019875" + "5a" + "820038"))
+        #expect(chunk == bytes(hex: "03d00f02019875" + "5a0005" + "820038"))
         #expect(try unpackChunk(chunk) == samples)
+    }
+
+    @Test("the header alone gives count, first timestamp, minimum and maximum", arguments: DecimalShape.allCases)
+    func summary(shape: DecimalShape) throws {
+        for count in [1, 2, 100, 1440] {
+            let samples = shape.samples(count: count, seed: 3, jitter: count % 2 == 0)
+            let summary = try PackedChunk.summary(of: try #require(packChunk(samples)))
+            #expect(summary.count == samples.count)
+            #expect(summary.firstTimestamp == samples[0].timestamp)
+            #expect(summary.minimum == samples.map(\.value).min())
+            #expect(summary.maximum == samples.map(\.value).max())
+        }
     }
 
     @Test("a decoder is reusable across chunks of different sizes and walks samples with next()")
@@ -180,9 +192,13 @@ struct PackedChunkCorruptionTests {
             ([0x02, 0x00, 0x30], "unknown packed chunk flags 0x30"),
             ([0x02, 0x00, 0x00, 0x10], "decimal scale 16"),
             ([0x02, 0x00, 0x00, 0x00, 0x00], "timestamp step 0"),
-            ([0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x38, 0x00], "frame width 56"),
-            ([0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x05, 0x00], "needs 2 bytes, 0 left"),
-            ([0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x40, 0x00, 0x01], "frame factor 1"),
+            ([0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x38, 0x00], "frame width 56"),
+            ([0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x05, 0x00], "needs 2 bytes, 0 left"),
+            ([0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x40, 0x00, 0x01], "frame factor 1"),
+            (
+                [0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0x00],
+                "value range"
+            ),
             ([0x01, 0x00, 0x00, 0x00, 0x00, 0x00], "1 bytes follow the last frame"),
             ([0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00], "timestamp step 1 is 0"),
         ] as [([UInt8], String)])
