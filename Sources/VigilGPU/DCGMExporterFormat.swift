@@ -15,15 +15,20 @@ public struct DCGMExporterFormat: Sendable {
     /// Names the pod of a process in a Kubernetes pod (`pod_uid`), for the `namespace` and `pod` labels of
     /// `vigil_gpu_job_info` and `vigil_gpu_process_info`; nil (the default) leaves them empty.
     public var podLookup: PodLookup?
+    /// Names the user, account and partition of a process's Slurm job (`job_id`) from the latest job list of
+    /// a Slurm collector running beside it, for `vigil_gpu_job_info`; nil (the default) leaves account and
+    /// partition empty unless the process itself carries them (the simulator).
+    public var slurmJobLookup: SlurmJobLookup?
 
     public init(
         counters: DCGMCounterList = .vigilDefaults, hostname: String, hostnameLabel: String = "Hostname",
-        podLookup: PodLookup? = nil
+        podLookup: PodLookup? = nil, slurmJobLookup: SlurmJobLookup? = nil
     ) {
         self.counters = counters
         self.hostname = hostname
         self.hostnameLabel = hostnameLabel
         self.podLookup = podLookup
+        self.slurmJobLookup = slurmJobLookup
     }
 
     private var labelFields: [DCGMCounterList.Counter] { counters.counters.filter { $0.kind == .label } }
@@ -134,6 +139,15 @@ public struct DCGMExporterFormat: Sendable {
             }
             return [Label("namespace", name?.namespace ?? ""), Label("pod", name?.name ?? "")]
         }
+        // One lookup per Slurm job and collection, likewise; what the process itself carries wins.
+        var slurmJobs: [String: SlurmJobOwner?] = [:]
+        func slurmJob(_ id: String?) -> SlurmJobOwner? {
+            guard let id, let slurmJobLookup else { return nil }
+            if let known = slurmJobs[id] { return known }
+            let owner = slurmJobLookup(id)
+            slurmJobs[id] = owner
+            return owner
+        }
         for (index, reading) in readings.enumerated() {
             let base = Array(gpuLabels[index])
             lost.samples.append(
@@ -170,10 +184,13 @@ public struct DCGMExporterFormat: Sendable {
             for process in reading.processes where process.slurmJobID != nil || process.kubernetesPodUID != nil {
                 let key = (process.slurmJobID ?? "") + "/" + (process.kubernetesPodUID ?? "")
                 guard jobs[key] == nil else { continue }
+                let owner = slurmJob(process.slurmJobID)
                 jobs[key] = Labels(
                     base + [
-                        Label("job_id", process.slurmJobID ?? ""), Label("user", process.user ?? ""),
-                        Label("account", process.slurmAccount ?? ""), Label("partition", process.slurmPartition ?? ""),
+                        Label("job_id", process.slurmJobID ?? ""),
+                        Label("user", process.user ?? owner?.user ?? ""),
+                        Label("account", process.slurmAccount ?? owner?.account ?? ""),
+                        Label("partition", process.slurmPartition ?? owner?.partition ?? ""),
                         Label("pod_uid", process.kubernetesPodUID ?? ""),
                     ] + podLabels(process.kubernetesPodUID))
             }

@@ -44,7 +44,7 @@ public struct SlurmPoll: Sendable {
 /// A command that fails never stops the round: its metrics are missing and an issue says why. `sacct`
 /// failing (no slurmdbd: "accounting storage is disabled") is reported once, when it starts failing,
 /// not on every poll. Thread-safe.
-public final class SlurmPoller: Sendable {
+public final class SlurmPoller: SlurmJobDirectory {
     public let runner: any SlurmCommandRunner
     /// The limit for each command.
     public let timeout: Duration
@@ -61,6 +61,8 @@ public final class SlurmPoller: Sendable {
         var sdiagTextOnly = false
         /// Whether the last `sacct` failed (its next failure is then not reported again).
         var sacctFailing = false
+        /// The jobs of the last good snapshot, kept while later polls fail.
+        var jobs = SlurmJobIndex()
     }
 
     /// - Parameters:
@@ -136,7 +138,9 @@ public final class SlurmPoller: Sendable {
             metrics = SlurmMetrics.metricSet(for: taken)
         }
         if let allocations { SlurmMetrics.appendGPUInfo(allocations, to: &metrics) }
+        let index = snapshot.map { SlurmJobIndex($0.jobs) }
         let totals = state.withLock { state in
+            if let index { state.jobs = index }
             for (name, failed) in round.outcomes where failed { state.errorTotals[name, default: 0] += 1 }
             return state.errorTotals
         }
@@ -164,6 +168,11 @@ public final class SlurmPoller: Sendable {
                 labels: ["command": name], value: totals[name] ?? 0)
         }
         return SlurmPoll(snapshot: snapshot, metrics: metrics, issues: round.issues, allocations: allocations)
+    }
+
+    /// The job with `id` in the last poll that read `squeue` and `sinfo` (jobs `sacct` added included).
+    public func job(id: String) -> SlurmJob? {
+        state.withLock { $0.jobs[id: id] }
     }
 
     /// `jobs` with the state and exit code of the `sacct -P` row of the same id (``SlurmJob/displayID``);

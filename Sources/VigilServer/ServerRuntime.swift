@@ -16,6 +16,7 @@ import VigilPromQL
 import VigilReceivers
 import VigilRemote
 import VigilRules
+import VigilScheduler
 import VigilScrape
 import VigilSlurmREST
 import VigilStorage
@@ -179,17 +180,20 @@ public enum ServerRuntime {
             for sender in senders { for family in sender.metricFamilies() { set.append(family) } }
             return set.families
         }
-        if options.localAgent && config.localAgent.enabled {
-            try await registerLocalAgent(
-                config: config, listen: options.listen, on: scrapes, ownMetrics: ownMetrics, logger: logger)
-        }
         var slurmREST: SlurmRESTCollector?
+        var slurmJobs: (any SlurmJobDirectory)?
         if let slurm = options.slurm {
-            slurmREST = await registerSlurm(slurm, config: config, on: scrapes, logger: logger)
+            (slurmREST, slurmJobs) = await registerSlurm(slurm, config: config, on: scrapes, logger: logger)
         }
         var kubernetes: KubernetesCollector?
         if let watch = options.kubernetes {
             kubernetes = try await registerKubernetes(watch, config: config, on: scrapes, logger: logger)
+        }
+        // After Slurm and Kubernetes: the local agent's GPU collection names jobs and pods from them.
+        if options.localAgent && config.localAgent.enabled {
+            try await registerLocalAgent(
+                config: config, listen: options.listen, on: scrapes, ownMetrics: ownMetrics,
+                lookups: LocalAgentLookups(slurmJobs: slurmJobs, kubernetes: kubernetes), logger: logger)
         }
         var demo: SimulatedCluster?
         if let nodes = options.demoNodes {
@@ -329,18 +333,13 @@ public enum ServerRuntime {
     /// This machine (host collectors, its GPUs) and the server's own metrics as in-process targets.
     static func registerLocalAgent(
         config: VigilConfiguration, listen: ServerListenConfiguration, on scrapes: ScrapeManager,
-        ownMetrics: @escaping @Sendable () async -> [MetricFamily], logger: Logger
+        ownMetrics: @escaping @Sendable () async -> [MetricFamily], lookups: LocalAgentLookups = LocalAgentLookups(),
+        logger: Logger
     ) async throws {
         let agent = config.localAgent
         let hostname = ProcessInfo.processInfo.hostName
-        var collectors: [any Collector] = HostCollectors.make(
-            enabled: Set(HostCollectors.allNames).subtracting(agent.disabledCollectors))
-        let choice = GPUBackendChoice(rawValue: agent.gpuBackend.rawValue) ?? .auto
-        let settings = GPUBackendChoice.Settings(simSeed: (["host": hostname] as Labels).stableHash)
-        if let backend = try choice.makeBackend(settings, notes: { logger.debug("\($0)") }) {
-            collectors.append(GPUCollector(backend: backend, format: DCGMExporterFormat(hostname: hostname)))
-            logger.info("GPU backend", metadata: ["backend": "\(backend.name)"])
-        }
+        let collectors = try localAgentCollectors(
+            config: agent, hostname: hostname, lookups: lookups, logger: logger)
         let registry = CollectorRegistry(collectors: collectors, logger: logger.with(component: "collectors"))
         let interval = agent.scrapeInterval
         let timeout = min(config.global.scrapeTimeout, interval)
@@ -358,7 +357,7 @@ extension ServerRuntime {
     /// local agent's interval; it runs with or without the local agent.
     static func registerSlurm(
         _ options: SlurmCollectionOptions, config: VigilConfiguration, on scrapes: ScrapeManager, logger: Logger
-    ) async -> SlurmRESTCollector? {
+    ) async -> (service: SlurmRESTCollector?, jobs: any SlurmJobDirectory) {
         let interval = config.localAgent.scrapeInterval
         if let client = options.restClient {
             let collector = SlurmRESTCollector(client: client, interval: interval)
@@ -370,11 +369,10 @@ extension ServerRuntime {
                     jobName: slurmJob, scrapeInterval: interval,
                     scrapeTimeout: min(config.global.scrapeTimeout, interval)))
             logger.info("Slurm collection on", metadata: ["job": "\(slurmJob)", "slurmrestd": "\(client.baseURL)"])
-            return collector
+            return (collector, collector)
         }
-        let registry = CollectorRegistry(
-            collectors: [SlurmCollector(timeout: options.timeout, sacctWindow: options.sacctWindow)],
-            logger: logger.with(component: "slurm"))
+        let collector = SlurmCollector(timeout: options.timeout, sacctWindow: options.sacctWindow)
+        let registry = CollectorRegistry(collectors: [collector], logger: logger.with(component: "slurm"))
         // A round runs up to four commands, each limited to options.timeout.
         let timeout = min(max(config.global.scrapeTimeout, options.timeout * 4), interval)
         await scrapes.register(
@@ -382,7 +380,7 @@ extension ServerRuntime {
             labels: ["__address__": ProcessInfo.processInfo.hostName],
             config: ScrapeConfig(jobName: slurmJob, scrapeInterval: interval, scrapeTimeout: timeout))
         logger.info("Slurm collection on", metadata: ["job": "\(slurmJob)", "command_timeout": "\(options.timeout)"])
-        return nil
+        return (nil, collector.poller)
     }
 }
 

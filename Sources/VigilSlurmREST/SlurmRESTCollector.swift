@@ -22,7 +22,7 @@ import VigilScheduler
 /// `diag` failing costs only the scheduler metrics, `slurmdb_jobs` failing only the finished jobs slurmctld
 /// no longer lists (a 404 — no slurmdbd plugin — is no error). When `jobs` cannot be fetched at all (refused token,
 /// unknown version, server down or past the timeout) the poll stops there: one issue, one timeout.
-public final class SlurmRESTCollector: Collector, Service {
+public final class SlurmRESTCollector: Collector, Service, SlurmJobDirectory {
     public let name = "slurm"
     public let client: SlurmRESTClient
     /// Time between polls.
@@ -35,6 +35,8 @@ public final class SlurmRESTCollector: Collector, Service {
     /// What the polls have learnt: the last good snapshot and the last poll's outcome.
     struct State {
         var snapshot: SlurmSnapshot?
+        /// The snapshot's jobs by id.
+        var jobs = SlurmJobIndex()
         var lastSuccessMs: Int64?
         var up = false
         var polls = 0
@@ -136,6 +138,7 @@ public final class SlurmRESTCollector: Collector, Service {
                 let listed = Set(jobs.map(\.jobID))
                 let merged = jobs + history.filter { !listed.contains($0.jobID) }
                 state.snapshot = SlurmSnapshot(jobs: merged, nodes: nodes, scheduler: scheduler, time: time / 1000)
+                state.jobs = SlurmJobIndex(merged)
                 state.lastSuccessMs = time
                 state.up = true
             } else {
@@ -149,6 +152,9 @@ public final class SlurmRESTCollector: Collector, Service {
 
     /// The last good snapshot (nil before the first good poll).
     public var snapshot: SlurmSnapshot? { state.withLock { $0.snapshot } }
+
+    /// The job with `id` in the last good snapshot.
+    public func job(id: String) -> SlurmJob? { state.withLock { $0.jobs[id: id] } }
 
     public func collect(into output: inout CollectorOutput) {
         // A poll's issues go out with the first collection after it, not with every scrape until the next.

@@ -9,6 +9,7 @@ import VigilCollectors
 import VigilGPU
 import VigilKubernetes
 import VigilModel
+import VigilScheduler
 import VigilSlurmREST
 
 #if canImport(Glibc)
@@ -105,6 +106,8 @@ struct AgentCommand: AsyncParsableCommand {
         var extra: [any Collector] = []
         // The Kubernetes pod cache names the pods of GPU processes (namespace and pod on vigil_gpu_job_info).
         var podLookup: PodLookup?
+        // The Slurm collector's latest job list names the account and partition of GPU processes' jobs.
+        var slurmJobs: (any SlurmJobDirectory)?
         var services: [any Service] = []
         if let restd = slurm.restd,
             let token = SlurmRESTToken.resolve(file: slurm.jwtFile, environment: ProcessInfo.processInfo.environment)
@@ -114,6 +117,7 @@ struct AgentCommand: AsyncParsableCommand {
                 interval: .seconds(15))
             extra.append(collector)
             services.append(collector)
+            slurmJobs = collector
             logger.info("Slurm collection on", metadata: ["slurmrestd": "\(restd)", "user": "\(slurm.resolvedUser)"])
         }
         if kubernetes.kubernetes {
@@ -132,12 +136,19 @@ struct AgentCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+        if slurm.slurm {
+            // Before the GPUs, so that a collection names the jobs of the Slurm poll it has just made.
+            let collector = SlurmCollector(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow)
+            extra.append(collector)
+            slurmJobs = collector.poller
+            logger.info("Slurm collection on", metadata: ["command_timeout": "\(slurm.timeout)"])
+        }
         do {
             if let backend = try gpu.makeBackend(logger: logger) {
                 let format = DCGMExporterFormat(
                     counters: try counterList(logger: logger), hostname: GPUOptions.hostname,
                     hostnameLabel: hostnameLabel,
-                    podLookup: podLookup)
+                    podLookup: podLookup, slurmJobLookup: slurmJobs.map(DCGMExporterFormat.slurmJobLookup))
                 extra.append(GPUCollector(backend: backend, format: format))
                 logger.info("GPU backend", metadata: ["backend": "\(backend.name)"])
             } else {
@@ -146,10 +157,6 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             printError("vigil agent: \(error)")
             throw ExitCode.failure
-        }
-        if slurm.slurm {
-            extra.append(SlurmCollector(timeout: slurm.timeout, sacctWindow: slurm.sacctWindow))
-            logger.info("Slurm collection on", metadata: ["command_timeout": "\(slurm.timeout)"])
         }
         let configuration = AgentConfiguration(
             host: listen.host, port: listen.port, collectors: enabled,

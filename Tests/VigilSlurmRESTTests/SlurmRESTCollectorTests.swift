@@ -93,6 +93,9 @@ struct SlurmRESTCollectorTests {
             #expect(!expected.families.isEmpty)
             #expect(collector.snapshot?.jobs.isEmpty == false)
             #expect(collector.snapshot?.nodes.isEmpty == false)
+            // The job list the agent's GPU collection names jobs from (vigil_gpu_job_info's partition, account).
+            #expect(collector.job(id: "9")?.partition == "gpu")
+            #expect(collector.job(id: "424242") == nil)
             #expect(Self.value(output, "slurm_up") == 1)
             #expect(Self.value(output, "slurm_data_stale") == 0)
             #expect(Self.value(output, "slurm_rest_request_success", ["endpoint": "diag"]) == 1)
@@ -360,6 +363,7 @@ struct SlurmRESTCollectorTests {
             #expect(issue.error.message.contains("no answer within"))
             #expect(Self.value(stale, "slurm_up") == 0)
             #expect(Self.value(stale, "slurm_data_stale") == 1)
+            #expect(collector.job(id: "9")?.account == "ml-research", "the last good job list stays")
             #expect(Self.value(stale, "slurm_rest_errors_total", ["endpoint": "jobs"]) == 1)
             #expect(Self.value(stale, "slurm_last_success_timestamp_seconds") == 1_700_000_000)
             let dataNames = Set(good.metrics.families.map(\.name)).filter { !$0.hasPrefix("slurm_rest_") }
