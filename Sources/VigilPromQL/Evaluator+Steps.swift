@@ -174,7 +174,7 @@ extension Evaluator {
             labels: Labels(), dropName: false, values: [Double](repeating: 0, count: n),
             present: [Bool](repeating: false, count: n))
         let times = (0..<n).map { referenceTime(s.at, stepTime($0)) - s.offsetMilliseconds }
-        for series in try series(s.matchers) {
+        try forEachSelected(s.matchers) { series in
             try checkLimits()
             var any = false
             series.samples.withUnsafeBufferPointer { samples in
@@ -198,7 +198,7 @@ extension Evaluator {
                     }
                 }
             }
-            guard any else { continue }
+            guard any else { return }
             // Consumers transform the buffer in place; everything but the values is set afresh per series.
             buffer.labels = series.labels
             buffer.dropName = false
@@ -222,28 +222,14 @@ extension Evaluator {
             try summarizedRangeFunction(name, s, range: range, body)
             return
         }
-        let selected = try series(s.matchers)
         var counts = [Int](repeating: 0, count: n)
         var stepScalars = [[Double]](repeating: [], count: n)
         for k in 0..<n { stepScalars[k] = scalarArgs.map { $0[k] } }
-        // Window sizes first (cheap): the step-by-step path checks the sample limit and the arguments at
-        // each step before it computes anything.
-        for series in selected {
-            var cursor = WindowCursor(series.points, selector: s, range: range, evaluator: self)
-            for k in 0..<n { counts[k] += cursor.advance(to: stepTime(k)).count }
-        }
-        try checkStepSampleCounts(counts)
-        for k in 0..<n {
-            do {
-                try checkRangeFunctionArguments(name, stepScalars[k], inputIsEmpty: counts[k] == 0)
-            } catch is PromQLError {
-                throw StepwiseFallback()
-            }
-        }
         var buffer = StepSeries(
             labels: Labels(), dropName: name != "last_over_time", values: [Double](repeating: 0, count: n),
             present: [Bool](repeating: false, count: n))
-        for series in selected {
+        /// One series' values at every step; the sample limit is checked as windows are counted.
+        func evaluate(_ series: SelectedSeries) throws {
             try checkLimits()
             var any = false
             var cursor = WindowCursor(series.points, selector: s, range: range, evaluator: self)
@@ -253,6 +239,8 @@ extension Evaluator {
                     buffer.present[k] = false
                     let window = cursor.advance(to: stepTime(k))
                     guard !window.isEmpty else { continue }
+                    counts[k] += window.count
+                    if counts[k] > options.maxSamples { throw StepwiseFallback() }
                     if !checkedName {
                         checkCounterName(name, series.labels)
                         checkedName = true
@@ -269,12 +257,37 @@ extension Evaluator {
                     any = true
                 }
             }
-            guard any else { continue }
+            guard any else { return }
             buffer.labels = series.labels
             buffer.dropName = name != "last_over_time"
             try body(&buffer)
         }
+        guard Self.argumentCheckedFunctions.contains(name) else {
+            // No argument to check: the series stream through.
+            try forEachSelected(s.matchers, evaluate)
+            return
+        }
+        // Window sizes first (cheap): the step-by-step path checks the sample limit and the arguments at
+        // each step before it computes anything, and its warnings come in step order.
+        let selected = try series(s.matchers)
+        for series in selected {
+            var cursor = WindowCursor(series.points, selector: s, range: range, evaluator: self)
+            for k in 0..<n { counts[k] += cursor.advance(to: stepTime(k)).count }
+        }
+        try checkStepSampleCounts(counts)
+        for k in 0..<n {
+            do {
+                try checkRangeFunctionArguments(name, stepScalars[k], inputIsEmpty: counts[k] == 0)
+            } catch is PromQLError {
+                throw StepwiseFallback()
+            }
+        }
+        counts = [Int](repeating: 0, count: n)
+        for series in selected { try evaluate(series) }
     }
+
+    /// Range functions whose arguments are checked at every step before anything is computed.
+    static let argumentCheckedFunctions: Set<String> = ["quantile_over_time", "double_exponential_smoothing"]
 
     /// Range functions an instant query answers from ``SampleSummary`` (chunk headers where a chunk lies
     /// wholly in the window) instead of decoding every sample: `max_over_time(x[24h])` reads a few headers.

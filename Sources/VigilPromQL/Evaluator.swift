@@ -35,6 +35,8 @@ final class Evaluator {
     private var cache: [[LabelMatcher]: [SelectedSeries]] = [:]
     /// The time range each selector may read; a selector without one reads everything.
     private var windows: [[LabelMatcher]: (Int64, Int64)] = [:]
+    /// How often each selector occurs in the query: one used once is streamed, not cached.
+    private var selectorUses: [[LabelMatcher]: Int] = [:]
     /// The steps being evaluated: the query's, or a subquery's while its inner expression is evaluated.
     var evaluationRange: EvaluationRange
     /// `info()` results over a whole range, computed at the first step that needs them, by call.
@@ -147,6 +149,7 @@ final class Evaluator {
     /// only those samples are loaded.
     func prepare(_ expr: Expr) {
         windows = [:]
+        selectorUses = [:]
         collectWindows(expr, from: start, through: end)
     }
 
@@ -160,6 +163,7 @@ final class Evaluator {
             }
         }
         func add(_ matchers: [LabelMatcher], _ lo: Int64, _ hi: Int64) {
+            selectorUses[matchers, default: 0] += 1
             if let existing = windows[matchers] {
                 windows[matchers] = (min(existing.0, lo), max(existing.1, hi))
             } else {
@@ -187,6 +191,28 @@ final class Evaluator {
         cache[matchers] = result
         return result
     }
+
+    /// Hands the selector's series to `body` decoded, in label order. A selector the query uses once is
+    /// streamed: decoded a batch at a time (in parallel) and dropped after use, so a long query holds one
+    /// batch of series in memory, not all of them. Others come from (and fill) the per-query cache.
+    func forEachSelected(_ matchers: [LabelMatcher], _ body: (SelectedSeries) throws -> Void) throws {
+        if cache[matchers] != nil || selectorUses[matchers, default: 0] > 1 {
+            for series in try series(matchers) { try body(series) }
+            return
+        }
+        let selected = try unreadSeries(matchers)
+        var start = 0
+        while start < selected.count {
+            let end = Swift.min(start + Self.streamBatch, selected.count)
+            for series in try Self.read(Array(selected[start..<end]), concurrency: options.readConcurrency) {
+                try body(series)
+            }
+            start = end
+        }
+    }
+
+    /// Series decoded at once when a selector is streamed.
+    static let streamBatch = 128
 
     /// The series a selector selects, in label order, not read yet.
     func unreadSeries(_ matchers: [LabelMatcher]) throws -> [any Series] {

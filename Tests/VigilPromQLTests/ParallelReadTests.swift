@@ -50,7 +50,9 @@ private struct FailingSeries: Series {
         }
     }
 
-    @Test("queries agree with readConcurrency 1 and 4 over a selection of 200 series")
+    @Test(
+        "queries agree with readConcurrency 1 and 4, and with the reference path, over 200 series (streamed in batches)"
+    )
     func engineAgrees() throws {
         let storage = MemoryStorage()
         try storage.load(
@@ -60,12 +62,19 @@ private struct FailingSeries: Series {
                     (0..<240).map { Sample(Int64($0) * 15_000, Double(($0 * 7 + index) % 101)) }
                 )
             })
-        for query in ["avg by (node) (gpu_util)", "max_over_time(gpu_util[30m])", "rate(gpu_util[5m]) > 1"] {
+        let queries = [
+            "avg by (node) (gpu_util)", "max_over_time(gpu_util[30m])", "rate(gpu_util[5m]) > 1",
+            "gpu_util / on (node, gpu) gpu_util", "sum(quantile_over_time(0.9, gpu_util[10m]))",
+        ]
+        for query in queries {
             let one = Engine(options: Engine.Options(readConcurrency: 1))
             let four = Engine(options: Engine.Options(readConcurrency: 4))
+            let reference = Engine(options: Engine.Options(wholeRangeEvaluation: false))
             let a = try one.rangeQuery(query, start: 0, end: 3_600_000, step: 60_000, on: storage)
             let b = try four.rangeQuery(query, start: 0, end: 3_600_000, step: 60_000, on: storage)
+            let c = try reference.rangeQuery(query, start: 0, end: 3_600_000, step: 60_000, on: storage)
             #expect(a.value == b.value, "\(query)")
+            #expect(a.value == c.value, "\(query)")
         }
     }
 }
