@@ -87,6 +87,16 @@ public struct DCGMExporterFormat: Sendable {
         return set
     }
 
+    /// The job's user: the process's, unless it is only a UID (no passwd entry, e.g. an agent in a container
+    /// without the host's /etc/passwd) and Slurm names the job's user.
+    static func jobUser(process: String?, slurm: String?) -> String {
+        if let process, slurm == nil || !process.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        {
+            return process
+        }
+        return slurm ?? process ?? ""
+    }
+
     /// MIG instances report their own memory; other fields belong to the parent GPU.
     private static func migValue(_ field: String, _ instance: MIGInstance) -> Double? {
         switch field {
@@ -188,7 +198,7 @@ public struct DCGMExporterFormat: Sendable {
                 jobs[key] = Labels(
                     base + [
                         Label("job_id", process.slurmJobID ?? ""),
-                        Label("user", process.user ?? owner?.user ?? ""),
+                        Label("user", Self.jobUser(process: process.user, slurm: owner?.user)),
                         Label("account", process.slurmAccount ?? owner?.account ?? ""),
                         Label("partition", process.slurmPartition ?? owner?.partition ?? ""),
                         Label("pod_uid", process.kubernetesPodUID ?? ""),

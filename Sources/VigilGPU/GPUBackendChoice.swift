@@ -11,12 +11,18 @@ public enum GPUBackendChoice: String, Sendable, CaseIterable {
         public var simSeed: UInt64
         /// NVML library path; nil: `$VIGIL_NVML_LIBRARY`, else `libnvidia-ml.so.1`.
         public var nvmlLibrary: String?
+        /// The host's /proc, where NVML's GPU processes are attributed (cgroup: Slurm job, pod, container).
+        public var procRoot: String
 
-        public init(simGPUs: Int = 8, simProfile: String = "h100", simSeed: UInt64 = 1, nvmlLibrary: String? = nil) {
+        public init(
+            simGPUs: Int = 8, simProfile: String = "h100", simSeed: UInt64 = 1, nvmlLibrary: String? = nil,
+            procRoot: String = "/proc"
+        ) {
             self.simGPUs = simGPUs
             self.simProfile = simProfile
             self.simSeed = simSeed
             self.nvmlLibrary = nvmlLibrary
+            self.procRoot = procRoot
         }
     }
 
@@ -35,14 +41,14 @@ public enum GPUBackendChoice: String, Sendable, CaseIterable {
             return try SimulatedBackend(
                 gpus: settings.simGPUs, profile: GPUProfile.named(settings.simProfile), seed: settings.simSeed)
         case .nvml:
-            return try NVMLBackend(libraryPath: settings.nvmlLibrary)
+            return try NVMLBackend(libraryPath: settings.nvmlLibrary, procRoot: settings.procRoot)
         case .nvidiaSMI:
             let backend = NvidiaSMIBackend()
             _ = try backend.resolvedExecutable()
             return backend
         case .auto:
             do {
-                return try NVMLBackend(libraryPath: settings.nvmlLibrary)
+                return try NVMLBackend(libraryPath: settings.nvmlLibrary, procRoot: settings.procRoot)
             } catch  where error.code == .unavailable {
                 notes("NVML not available: \(error.message)")
             }

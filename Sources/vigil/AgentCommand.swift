@@ -72,7 +72,8 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var kubernetes: KubernetesOptions
 
-    @Option(help: "procfs mount point.") var procfs = "/proc"
+    @Option(help: "procfs mount point (host collectors; where NVML's GPU processes are attributed to jobs and pods).")
+    var procfs = "/proc"
     @Option(help: "sysfs mount point.") var sysfs = "/sys"
     @Option(help: "Root of the host filesystem (for filesystems and os-release).") var rootfs = "/"
     @Option(help: "udev database directory (disk model and serial).") var udevData = "/run/udev/data"
@@ -144,7 +145,7 @@ struct AgentCommand: AsyncParsableCommand {
             logger.info("Slurm collection on", metadata: ["command_timeout": "\(slurm.timeout)"])
         }
         do {
-            if let backend = try gpu.makeBackend(logger: logger) {
+            if let backend = try gpu.makeBackend(logger: logger, procRoot: procfs) {
                 let format = DCGMExporterFormat(
                     counters: try counterList(logger: logger), hostname: GPUOptions.hostname,
                     hostnameLabel: hostnameLabel,

@@ -30,10 +30,11 @@ struct GPUOptions: ParsableArguments {
     }
 
     /// The backend, or nil when there is none; the reason a chosen backend can't work is an error.
-    func makeBackend(logger: Logger) throws -> (any GPUBackend)? {
+    /// `procRoot` is the host's /proc (`--procfs`), where NVML's GPU processes are attributed to jobs and pods.
+    func makeBackend(logger: Logger, procRoot: String = "/proc") throws -> (any GPUBackend)? {
         let settings = GPUBackendChoice.Settings(
             simGPUs: simGPUs, simProfile: simProfile, simSeed: (["host": Self.hostname] as Labels).stableHash,
-            nvmlLibrary: nvmlLibrary)
+            nvmlLibrary: nvmlLibrary, procRoot: procRoot)
         do {
             return try gpuBackend.makeBackend(settings) { note in logger.debug("\(note)") }
         } catch {
