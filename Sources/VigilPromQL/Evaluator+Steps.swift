@@ -228,33 +228,40 @@ extension Evaluator {
         var buffer = StepSeries(
             labels: Labels(), dropName: name != "last_over_time", values: [Double](repeating: 0, count: n),
             present: [Bool](repeating: false, count: n))
-        /// One series' values at every step; the sample limit is checked as windows are counted.
-        func evaluate(_ series: SelectedSeries) throws {
+        /// One series' values at every step; the sample limit is checked as windows are counted. The state
+        /// comes in as `inout` (not captured), so its arrays can be written through pointers side by side.
+        func evaluate(_ series: SelectedSeries, _ buffer: inout StepSeries, _ counts: inout [Int]) throws {
             try checkLimits()
             var any = false
             var cursor = WindowCursor(series.points, selector: s, range: range, evaluator: self)
             var checkedName = false
             try series.points.withUnsafeBufferPointer { points in
-                for k in 0..<n {
-                    buffer.present[k] = false
-                    let window = cursor.advance(to: stepTime(k))
-                    guard !window.isEmpty else { continue }
-                    counts[k] += window.count
-                    if counts[k] > options.maxSamples { throw StepwiseFallback() }
-                    if !checkedName {
-                        checkCounterName(name, series.labels)
-                        checkedName = true
+                try buffer.values.withUnsafeMutableBufferPointer { values in
+                    try buffer.present.withUnsafeMutableBufferPointer { present in
+                        try counts.withUnsafeMutableBufferPointer { counts in
+                            for k in 0..<n {
+                                present[k] = false
+                                let window = cursor.advance(to: stepTime(k))
+                                guard !window.isEmpty else { continue }
+                                counts[k] += window.count
+                                if counts[k] > options.maxSamples { throw StepwiseFallback() }
+                                if !checkedName {
+                                    checkCounterName(name, series.labels)
+                                    checkedName = true
+                                }
+                                let ts = referenceTime(s.at, stepTime(k)) - s.offsetMilliseconds
+                                guard
+                                    let value = try rangeFunctionValue(
+                                        name, UnsafeBufferPointer(rebasing: points[window]), scalars: stepScalars[k],
+                                        rangeStart: ts - range, rangeEnd: ts, range: range,
+                                        at: stepTime(k))
+                                else { continue }
+                                values[k] = value
+                                present[k] = true
+                                any = true
+                            }
+                        }
                     }
-                    let ts = referenceTime(s.at, stepTime(k)) - s.offsetMilliseconds
-                    guard
-                        let value = try rangeFunctionValue(
-                            name, UnsafeBufferPointer(rebasing: points[window]), scalars: stepScalars[k],
-                            rangeStart: ts - range, rangeEnd: ts, range: range,
-                            at: stepTime(k))
-                    else { continue }
-                    buffer.values[k] = value
-                    buffer.present[k] = true
-                    any = true
                 }
             }
             guard any else { return }
@@ -264,7 +271,7 @@ extension Evaluator {
         }
         guard Self.argumentCheckedFunctions.contains(name) else {
             // No argument to check: the series stream through.
-            try forEachSelected(s.matchers, evaluate)
+            try forEachSelected(s.matchers) { try evaluate($0, &buffer, &counts) }
             return
         }
         // Window sizes first (cheap): the step-by-step path checks the sample limit and the arguments at
@@ -283,7 +290,7 @@ extension Evaluator {
             }
         }
         counts = [Int](repeating: 0, count: n)
-        for series in selected { try evaluate(series) }
+        for series in selected { try evaluate(series, &buffer, &counts) }
     }
 
     /// Range functions whose arguments are checked at every step before anything is computed.
