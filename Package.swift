@@ -272,6 +272,7 @@ let package = Package(
             name: "VigilAgentTests",
             dependencies: [
                 "VigilAgent", "VigilTestSupport", "VigilCollectors", "VigilExposition", "VigilGPU", "VigilModel",
+                "VigilScheduler",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -374,7 +375,7 @@ let package = Package(
                 "VigilTestSupport",
                 "VigilServer", "VigilConfig", "VigilModel", "VigilStorage", "VigilPromQL", "VigilExposition",
                 "VigilEncoding", "VigilScrape", "VigilRemote", "VigilTSDB", "VigilGPU", "VigilRules", "VigilAlerting",
-                "VigilUI", "VigilScheduler", "VigilJobs", "VigilMeta",
+                "VigilUI", "VigilScheduler", "VigilJobs", "VigilMeta", "VigilAgent", "VigilCollectors", "VigilKubernetes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
