@@ -83,6 +83,11 @@ final class BlockWriter {
         times.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         for sample in samples where sample.timestamp >= minTime && sample.timestamp < maxTime {
+            if let last = times.last, sample.timestamp <= last {
+                throw StorageError(
+                    .outOfOrderSample, "samples of \(labels) are not in ascending order at \(sample.timestamp)",
+                    series: labels, timestamp: sample.timestamp)
+            }
             times.append(sample.timestamp)
             values.append(sample.value)
         }
@@ -155,9 +160,8 @@ final class BlockWriter {
             do {
                 try encoder.append(timestamp: times[index], value: values[index])
             } catch {
-                throw StorageError(
-                    .outOfOrderSample, "samples of \(labels) are not in ascending order at \(times[index])",
-                    series: labels, timestamp: times[index])
+                // Unreachable: `add` checked the order and cuts chunks long before they are full.
+                throw StorageError(.outOfOrderSample, "\(labels): \(error)", series: labels, timestamp: times[index])
             }
         }
         if encoder.count > 0 {

@@ -90,6 +90,24 @@ import VigilStorageTestSupport
         #expect(read.last?.samples.map { $0.value.bitPattern } == gappy.map { $0.value.bitPattern })
     }
 
+    @Test("samples out of order are refused, also where a NaN splits packed and XOR chunks")
+    func outOfOrder() throws {
+        let directory = TemporaryDirectory()
+        let writer = try BlockWriter(parent: directory.path, minTime: 0, maxTime: 1 << 40)
+        for samples in [
+            [Sample(0, 1), Sample(15_000, 2), Sample(15_000, .nan)],
+            [Sample(0, 1), Sample(30_000, 2), Sample(15_000, 3)],
+        ] {
+            #expect {
+                try writer.add(Labels.metric("m"), samples: samples)
+            } throws: { error in
+                (error as? StorageError)?.code == .outOfOrderSample
+                    && (error as? StorageError)?.message.contains("not in ascending order at 15000") == true
+            }
+        }
+        writer.abort()
+    }
+
     /// The offset and length of the first chunk in a version-2 chunk file.
     static func firstChunk(_ file: [UInt8]) throws -> (encoding: Int, data: Range<Int>) {
         var at = BlockWriter.chunkMagic.count
