@@ -46,9 +46,7 @@ extension ChainedSeries {
             if let span = summary.span, nextSpan.lowerBound <= span.upperBound {
                 var samples: [Sample] = []
                 try appendSamples(into: &samples, from: mint, through: maxt)
-                var merged = SampleSummary()
-                for sample in samples { merged.add(sample) }
-                return merged
+                return SampleSummary(folding: samples)
             }
             summary.add(next)
         }

@@ -15,6 +15,11 @@ public struct SampleSummary: Sendable, Equatable {
 
     public init() {}
 
+    /// The summary of `samples` (ascending), folded one by one.
+    public init(folding samples: some Sequence<Sample>) {
+        for sample in samples { add(sample) }
+    }
+
     /// A stretch of `count` samples over `span` whose values lie in `minimum...maximum` and hold no NaN (a
     /// packed chunk's header).
     public init(count: Int, minimum: Double, maximum: Double, span: ClosedRange<Int64>) {

@@ -113,9 +113,7 @@ extension Series {
     public func summarize(from mint: Int64, through maxt: Int64) throws(StorageError) -> SampleSummary {
         var samples: [Sample] = []
         try appendSamples(into: &samples, from: mint, through: maxt)
-        var summary = SampleSummary()
-        for sample in samples { summary.add(sample) }
-        return summary
+        return SampleSummary(folding: samples)
     }
 
     /// Reads the iterator with its type opened once, not through the existential at every sample (which

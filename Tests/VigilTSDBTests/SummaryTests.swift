@@ -29,11 +29,9 @@ import VigilStorageTestSupport
 
     /// The summary of the window, folded sample by sample from what the series reads.
     static func folded(_ series: any Series, _ mint: Int64, _ maxt: Int64) throws -> SampleSummary {
-        var summary = SampleSummary()
         var samples: [Sample] = []
         try series.appendSamples(into: &samples, from: mint, through: maxt)
-        for sample in samples { summary.add(sample) }
-        return summary
+        return SampleSummary(folding: samples)
     }
 
     static func same(_ a: SampleSummary, _ b: SampleSummary) -> Bool {
