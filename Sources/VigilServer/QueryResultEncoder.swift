@@ -1,3 +1,4 @@
+import Dispatch
 import VigilModel
 import VigilPromQL
 
@@ -38,22 +39,56 @@ enum QueryResultEncoder {
     }
 
     /// `[{"metric":{…},"values":[[t,"v"],…]},…]`; a series without points has no `values`, as in Prometheus.
-    static func writeMatrix(_ series: [MatrixSeries], to json: inout JSONWriter) {
+    ///
+    /// A large matrix is written on up to `concurrency` threads, each writing a contiguous run of series into
+    /// its own buffer, joined in order: formatting numbers is most of the time of a long range query's
+    /// response. The bytes do not depend on it.
+    static func writeMatrix(
+        _ series: [MatrixSeries], to json: inout JSONWriter, concurrency: Int = Engine.processorCount
+    ) {
+        let points = series.reduce(0) { $0 + $1.samples.count }
+        let workers = Swift.min(concurrency, series.count, points / minimumPointsPerWriter)
         json.byte(UInt8(ascii: "["))
-        for (index, entry) in series.enumerated() {
-            if index > 0 { json.byte(UInt8(ascii: ",")) }
-            json.raw(#"{"metric":"#)
-            json.labels(entry.labels)
-            if !entry.samples.isEmpty {
-                json.raw(#","values":["#)
-                for (pointIndex, sample) in entry.samples.enumerated() {
-                    if pointIndex > 0 { json.byte(UInt8(ascii: ",")) }
-                    json.point(sample.timestamp, sample.value)
-                }
-                json.byte(UInt8(ascii: "]"))
-            }
-            json.byte(UInt8(ascii: "}"))
+        guard workers > 1 else {
+            for index in series.indices { writeSeries(series, at: index, to: &json) }
+            json.byte(UInt8(ascii: "]"))
+            return
         }
+        var parts = [[UInt8]](repeating: [], count: workers)
+        parts.withUnsafeMutableBufferPointer { parts in
+            let slots = PartSlots(parts: parts)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let range = (series.count * worker / workers)..<(series.count * (worker + 1) / workers)
+                var writer = JSONWriter(capacity: (points / workers) * 32)
+                for index in range { writeSeries(series, at: index, to: &writer) }
+                slots.parts[worker] = writer.bytes
+            }
+        }
+        for part in parts { json.bytes.append(contentsOf: part) }
         json.byte(UInt8(ascii: "]"))
+    }
+
+    /// Below this many points per thread, a matrix is written on the calling thread.
+    static let minimumPointsPerWriter = 10_000
+
+    /// One series of a matrix, with the comma before it unless it is the first.
+    private static func writeSeries(_ series: [MatrixSeries], at index: Int, to json: inout JSONWriter) {
+        if index > 0 { json.byte(UInt8(ascii: ",")) }
+        json.raw(#"{"metric":"#)
+        json.labels(series[index].labels)
+        if !series[index].samples.isEmpty {
+            json.raw(#","values":["#)
+            for (pointIndex, sample) in series[index].samples.enumerated() {
+                if pointIndex > 0 { json.byte(UInt8(ascii: ",")) }
+                json.point(sample.timestamp, sample.value)
+            }
+            json.byte(UInt8(ascii: "]"))
+        }
+        json.byte(UInt8(ascii: "}"))
+    }
+
+    /// The buffers of a parallel write; each thread writes only its own.
+    private struct PartSlots: @unchecked Sendable {
+        let parts: UnsafeMutableBufferPointer<[UInt8]>
     }
 }
