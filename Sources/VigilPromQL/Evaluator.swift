@@ -187,7 +187,7 @@ final class Evaluator {
 
     func series(_ matchers: [LabelMatcher]) throws -> [SelectedSeries] {
         if let cached = cache[matchers] { return cached }
-        let result = try Self.read(try unreadSeries(matchers), concurrency: options.readConcurrency)
+        let result = try Self.read(try unreadSeries(matchers), concurrency: readConcurrency(matchers))
         cache[matchers] = result
         return result
     }
@@ -204,7 +204,7 @@ final class Evaluator {
         var start = 0
         while start < selected.count {
             let end = Swift.min(start + Self.streamBatch, selected.count)
-            for series in try Self.read(Array(selected[start..<end]), concurrency: options.readConcurrency) {
+            for series in try Self.read(Array(selected[start..<end]), concurrency: readConcurrency(matchers)) {
                 try body(series)
             }
             start = end
@@ -256,6 +256,16 @@ final class Evaluator {
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         return results.map { $0! }
     }
+
+    /// Threads for reading a selector's series: one when the selector reads less than an hour (a rule's
+    /// `[5m]`, an instant lookback), where handing work to other threads costs more than the decoding.
+    func readConcurrency(_ matchers: [LabelMatcher]) -> Int {
+        guard let (low, high) = windows[matchers], high &- low >= Self.minimumParallelWindow else { return 1 }
+        return options.readConcurrency
+    }
+
+    /// The shortest selector window read in parallel: an hour.
+    static let minimumParallelWindow: Int64 = 3_600_000
 
     /// Below this many series per thread, a selection is read on the calling thread.
     static let minimumSeriesPerReader = 8
