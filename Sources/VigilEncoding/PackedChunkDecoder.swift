@@ -9,9 +9,12 @@
 /// decoder holds no samples.
 public struct PackedChunkDecoder: Sendable {
     /// The decoded timestamps, ascending.
-    public private(set) var timestamps: [Int64] = []
+    public var timestamps: ArraySlice<Int64> { timestampStorage[..<count] }
     /// The decoded values, one per timestamp.
-    public private(set) var values: [Double] = []
+    public var values: ArraySlice<Double> { valueStorage[..<count] }
+    /// Sized for the largest chunk decoded so far: only the first ``count`` entries are the current chunk's.
+    @usableFromInline var timestampStorage: [Int64] = []
+    @usableFromInline var valueStorage: [Double] = []
     /// The number of samples decoded.
     public private(set) var count = 0
     /// The position of ``next()``: −1 before the first sample.
@@ -52,14 +55,14 @@ public struct PackedChunkDecoder: Sendable {
     }
 
     /// The current sample's timestamp.
-    @inlinable public var timestamp: Int64 { timestamps[index] }
+    @inlinable public var timestamp: Int64 { timestampStorage[index] }
     /// The current sample's value.
-    @inlinable public var value: Double { values[index] }
+    @inlinable public var value: Double { valueStorage[index] }
 
     /// Decodes a whole chunk.
     public static func decodeAll(_ chunk: [UInt8]) throws(CodecError) -> [(timestamp: Int64, value: Double)] {
         let decoder = try PackedChunkDecoder(chunk)
-        return (0..<decoder.count).map { (decoder.timestamps[$0], decoder.values[$0]) }
+        return zip(decoder.timestamps, decoder.values).map { ($0, $1) }
     }
 
     private mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(CodecError) {
@@ -70,12 +73,12 @@ public struct PackedChunkDecoder: Sendable {
         let packedValues = header.packedValues
         let scale = header.scale
 
-        if timestamps.count < count {
-            timestamps = [Int64](repeating: 0, count: count)
-            values = [Double](repeating: 0, count: count)
+        if timestampStorage.count < count {
+            timestampStorage = [Int64](repeating: 0, count: count)
+            valueStorage = [Double](repeating: 0, count: count)
             integers = [Int64](repeating: 0, count: count)
         }
-        try timestamps.withUnsafeMutableBufferPointer { timestamps throws(CodecError) in
+        try timestampStorage.withUnsafeMutableBufferPointer { timestamps throws(CodecError) in
             timestamps[0] = first
             if !packedSteps {
                 for index in 1..<count { timestamps[index] = first &+ Int64(index) &* step }
@@ -107,7 +110,7 @@ public struct PackedChunkDecoder: Sendable {
                 at: reader.position, "\(bytes.count - reader.position) bytes follow the last frame of the packed chunk")
         }
         integers.withUnsafeBufferPointer { integers in
-            values.withUnsafeMutableBufferPointer { values in
+            valueStorage.withUnsafeMutableBufferPointer { values in
                 if scale == 0 {
                     for index in 0..<count { values[index] = Double(integers[index]) }
                 } else {

@@ -91,6 +91,8 @@ struct PackedChunkTests {
             while decoder.next() { walked.append(BitSample(decoder.timestamp, decoder.value)) }
             #expect(walked == samples)
             #expect(decoder.count == count)
+            // The arrays hold this chunk only, not what is left of a larger one before it.
+            #expect(zip(decoder.timestamps, decoder.values).map { BitSample($0, $1) } == samples)
         }
     }
 
